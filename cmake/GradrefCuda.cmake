@@ -1,0 +1,21 @@
+# cuda/ builds when the toolkit is present (GRADREF_CUDA=AUTO) or when asked (ON).
+# The build never requires a GPU: tests labelled `cuda` skip without one.
+if(GRADREF_CUDA STREQUAL "OFF")
+  return()
+endif()
+if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+  set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+endif()
+include(CheckLanguage)
+check_language(CUDA)
+if(CMAKE_CUDA_COMPILER)
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES 80 90)  # Ampere and Hopper unless the user says otherwise
+  endif()
+  enable_language(CUDA)
+  add_subdirectory(cuda)
+elseif(GRADREF_CUDA STREQUAL "ON")
+  message(FATAL_ERROR "GRADREF_CUDA=ON but no CUDA compiler was found (looked in /usr/local/cuda)")
+else()
+  message(STATUS "gradref: no CUDA toolkit found; cuda/ is not built")
+endif()

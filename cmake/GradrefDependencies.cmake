@@ -1,0 +1,16 @@
+# Every dependency is a Debian package found through its CMake config package
+# (scripts/setup installs them). Nothing is downloaded at configure time.
+find_package(Boost 1.74 REQUIRED CONFIG)            # Multiprecision, Math (header-only)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)
+find_package(hwy REQUIRED CONFIG)
+find_package(nlohmann_json REQUIRED CONFIG)
+find_package(CLI11 REQUIRED CONFIG)
+find_package(Threads REQUIRED)
+if(GRADREF_TESTS)
+  find_package(GTest REQUIRED CONFIG)
+  find_package(rapidcheck REQUIRED CONFIG)
+endif()
+if(GRADREF_BENCH)
+  find_package(benchmark REQUIRED CONFIG)
+endif()

@@ -1,0 +1,53 @@
+#pragma once
+// Definition of reference::cross_entropy (instantiated in reference/src).
+//
+// Per row: m = max_j z_j, e_j = exp(z_j - m), S = sum_j e_j,
+//   loss = log S + m - z_y,   grad_j = (e_j / S - [j = y]) * scale,
+// with scale = 1/N for the mean and 1 otherwise. Shifting by the row max keeps every
+// exponent <= 0, so nothing overflows for any finite logits; the order of operations
+// is the fast kernels' (e_j * (1/S)), which the Tracked instantiation analyses.
+#include <vector>
+
+#include "gradref/reference/losses/cross_entropy.hpp"
+#include "gradref/reference/math.hpp"
+
+namespace gradref::reference {
+
+template <class T>
+CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>& logits,
+                                    std::span<const std::int64_t> target) {
+  using std::exp;
+  using std::log;
+  const auto [rows, classes] = spec::cross_entropy_dims(s, logits.shape(), Shape{static_cast<std::int64_t>(target.size())});
+  spec::check_targets(target, classes);
+
+  const bool mean = s.reduction == spec::Reduction::mean;
+  const T scale = mean ? T(1.0) / T(static_cast<double>(rows)) : T(1.0);
+  std::vector<T> losses;
+  losses.reserve(static_cast<std::size_t>(rows));
+  Array<T> grad(logits.shape(), T(0.0));
+  std::vector<T> e(static_cast<std::size_t>(classes), T(0.0));
+
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const auto z = logits.slice(i * classes, classes);
+    T m = z[0];
+    for (const T& zj : z) m = maximum(m, zj);
+    for (std::int64_t j = 0; j < classes; ++j) e[static_cast<std::size_t>(j)] = exp(z[static_cast<std::size_t>(j)] - m);
+    const T total = sum(std::span<const T>(e));
+    const std::int64_t y = target[static_cast<std::size_t>(i)];
+    losses.push_back(log(total) + m - z[static_cast<std::size_t>(y)]);
+    const T inv_total = T(1.0) / total;
+    for (std::int64_t j = 0; j < classes; ++j) {
+      const T p = e[static_cast<std::size_t>(j)] * inv_total;
+      grad[i * classes + j] = (j == y ? p - T(1.0) : p) * scale;
+    }
+  }
+
+  if (s.reduction == spec::Reduction::none)
+    return {Array<T>(Shape{rows}, std::move(losses)), std::move(grad)};
+  T total = sum(std::span<const T>(losses));
+  if (mean) total = total / T(static_cast<double>(rows));
+  return {Array<T>(Shape{}, std::vector<T>{total}), std::move(grad)};
+}
+
+}  // namespace gradref::reference

@@ -1,0 +1,29 @@
+#pragma once
+// Operations reference templates use beyond + - * / sqrt exp log, written so that
+// Real takes the plain definition and Tracked (error analysis) its own overload,
+// found by argument-dependent lookup.
+#include <cstdint>
+#include <span>
+
+namespace gradref {
+
+template <class T>
+T maximum(const T& a, const T& b) {
+  return a < b ? b : a;
+}
+
+template <class T>
+T sum(std::span<const T> terms) {
+  T s(0.0);
+  for (const T& t : terms) s += t;
+  return s;
+}
+
+/// base^n for an integer exponent (bias corrections beta^t).
+template <class T>
+T power(const T& base, std::int64_t n) {
+  using std::pow;
+  return pow(base, T(static_cast<double>(n)));
+}
+
+}  // namespace gradref

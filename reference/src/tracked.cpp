@@ -1,0 +1,150 @@
+#include "gradref/reference/tracked.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace gradref {
+
+namespace {
+
+thread_local RoundingModel current_model;
+
+Format coarser(Format a, Format b) { return std::max(a, b); }
+
+Real round_in(const Real& x, Format f) {
+  return f == Format::float32 ? exact(static_cast<double>(round_to_float(x))) : exact(round_to_double(x));
+}
+
+Real infinity() { return Real(std::numeric_limits<double>::infinity()); }
+
+/// The operand as the kernel holds it in format f: a finer value is rounded once.
+Tracked in_format(const Tracked& x, Format f) {
+  if (x.format() == f || f == Format::float64) return x;
+  if (x.error() == 0) return Tracked(x.value(), abs(round_in(x.value(), f) - x.value()), f);
+  Real err = x.error() + unit_roundoff(f) * (abs(x.value()) + x.error()) + underflow_unit(f);
+  return Tracked(x.value(), err, f);
+}
+
+/// Result r of an operation whose inputs carry propagated error p, rounded in f.
+/// `ulps` > 0 for math-library functions, 0 for correctly rounded operations;
+/// `exact_underflow` for + and -, whose underflowing results are exact.
+Tracked rounded(const Real& r, const Real& p, Format f, double ulps = 0, bool exact_underflow = false,
+                double absolute_floor = 0) {
+  Real err;
+  if (isnan(r) || isnan(p)) return Tracked(r, infinity(), f);
+  if (p == 0 && ulps == 0) {
+    err = abs(round_in(r, f) - r);  // a correctly rounded operation on exact operands
+  } else {
+    const double u = unit_roundoff(f);
+    const double eta = exact_underflow ? 0.0 : underflow_unit(f);
+    const Real mag = abs(r) + p;
+    err = ulps > 0 ? p + ulps * (2 * u * mag + 2 * eta) : p + u * mag + eta;
+    err += absolute_floor;
+  }
+  if (abs(r) + err > largest_finite(f)) err = infinity();  // the kernel may overflow
+  return Tracked(r, err, f);
+}
+
+}  // namespace
+
+ScopedRoundingModel::ScopedRoundingModel(const RoundingModel& model) : saved_(current_model) {
+  current_model = model;
+}
+ScopedRoundingModel::~ScopedRoundingModel() { current_model = saved_; }
+const RoundingModel& rounding_model() { return current_model; }
+
+double unit_roundoff(Format f) { return f == Format::float32 ? 0x1p-24 : 0x1p-53; }
+// Half the smallest subnormal for float32; for float64 that half (2^-1075) is not
+// a double, so the smallest subnormal itself, a bound twice as large.
+double underflow_unit(Format f) { return f == Format::float32 ? 0x1p-150 : 0x1p-1074; }
+double smallest_normal(Format f) {
+  return f == Format::float32 ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+}
+double largest_finite(Format f) {
+  return f == Format::float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+}
+
+Tracked::Tracked(double constant) : value_(exact(constant)), error_(0), format_(Format::float64) {}
+Tracked::Tracked(const Real& value, Format format) : value_(value), error_(0), format_(format) {}
+
+Tracked operator+(const Tracked& a0, const Tracked& b0) {
+  const Format f = coarser(a0.format(), b0.format());
+  const Tracked a = in_format(a0, f), b = in_format(b0, f);
+  return rounded(a.value() + b.value(), a.error() + b.error(), f, 0, true);
+}
+
+Tracked operator-(const Tracked& a, const Tracked& b) { return a + (-b); }
+
+Tracked operator*(const Tracked& a0, const Tracked& b0) {
+  const Format f = coarser(a0.format(), b0.format());
+  const Tracked a = in_format(a0, f), b = in_format(b0, f);
+  const Real p = abs(a.value()) * b.error() + abs(b.value()) * a.error() + a.error() * b.error();
+  return rounded(a.value() * b.value(), p, f);
+}
+
+Tracked operator/(const Tracked& a0, const Tracked& b0) {
+  const Format f = coarser(a0.format(), b0.format());
+  const Tracked a = in_format(a0, f), b = in_format(b0, f);
+  if (b.error() >= abs(b.value())) return Tracked(a.value() / b.value(), infinity(), f);
+  const Real r = a.value() / b.value();
+  const Real p = (a.error() + abs(r) * b.error()) / (abs(b.value()) - b.error());
+  return rounded(r, p, f);
+}
+
+Tracked sqrt(const Tracked& a) {
+  const Real r = sqrt(a.value());
+  Real p = sqrt(a.error());  // |sqrt(x') - sqrt(x)| <= sqrt(|x' - x|) always
+  if (a.value() > 0) p = std::min(p, Real(a.error() / r));
+  return rounded(r, p, a.format(), 0, true);  // sqrt never underflows
+}
+
+Tracked exp(const Tracked& a) {
+  const Real r = exp(a.value());
+  const Real p = r * expm1(a.error());
+  // Below the normal range a vector exp may flush: allow the smallest normal absolutely.
+  return rounded(r, p, a.format(), rounding_model().exp_ulps, false, smallest_normal(a.format()));
+}
+
+Tracked log(const Tracked& a) {
+  if (a.error() >= a.value()) return Tracked(log(a.value()), infinity(), a.format());
+  const Real r = log(a.value());
+  const Real p = -log1p(-a.error() / a.value());
+  return rounded(r, p, a.format(), rounding_model().log_ulps, true);
+}
+
+Tracked power(const Tracked& a, std::int64_t n) {
+  const Real r = pow(a.value(), Real(n));
+  Real p = 0;
+  if (a.error() > 0) {
+    if (a.value() == 0) return Tracked(r, infinity(), a.format());
+    p = abs(r) * expm1(Real(n) * log1p(a.error() / abs(a.value())));
+  }
+  return rounded(r, p, a.format(), rounding_model().pow_ulps);
+}
+
+Tracked maximum(const Tracked& a0, const Tracked& b0) {
+  const Format f = coarser(a0.format(), b0.format());
+  const Tracked a = in_format(a0, f), b = in_format(b0, f);
+  return Tracked(a.value() < b.value() ? b.value() : a.value(), std::max(a.error(), b.error()), f);
+}
+
+Tracked sum(std::span<const Tracked> terms) {
+  if (terms.empty()) return Tracked(0.0);
+  Format f = terms.front().format();
+  for (const Tracked& t : terms) f = coarser(f, t.format());
+  Real value = 0, propagated = 0, magnitude = 0;
+  for (const Tracked& t0 : terms) {
+    const Tracked t = in_format(t0, f);
+    value += t.value();
+    propagated += t.error();
+    magnitude += abs(t.value()) + t.error();
+  }
+  const double du = static_cast<double>(rounding_model().sum_depth(static_cast<std::int64_t>(terms.size()))) *
+                    unit_roundoff(f);
+  Real err = propagated + Real(du / (1 - du)) * magnitude;
+  if (abs(value) + err > largest_finite(f)) err = infinity();
+  return Tracked(value, err, f);
+}
+
+}  // namespace gradref
