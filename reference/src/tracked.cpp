@@ -113,6 +113,14 @@ Tracked log(const Tracked& a) {
   return rounded(r, p, a.format(), rounding_model().log_ulps, true);
 }
 
+Tracked log1p(const Tracked& a) {
+  const Real one_plus = 1 + a.value();
+  if (a.error() >= one_plus) return Tracked(log1p(a.value()), infinity(), a.format());
+  const Real r = log1p(a.value());
+  const Real p = -log1p(-a.error() / one_plus);
+  return rounded(r, p, a.format(), rounding_model().log_ulps, true);
+}
+
 Tracked power(const Tracked& a, std::int64_t n) {
   const Real r = pow(a.value(), Real(n));
   Real p = 0;

@@ -77,6 +77,7 @@ class Tracked {
   friend Tracked sqrt(const Tracked& a);
   friend Tracked exp(const Tracked& a);
   friend Tracked log(const Tracked& a);
+  friend Tracked log1p(const Tracked& a);
   friend Tracked abs(const Tracked& a) { return Tracked(abs(a.value_), a.error_, a.format_); }
   /// a^n for an integer n, as a kernel computes it with one call to pow.
   friend Tracked power(const Tracked& a, std::int64_t n);

@@ -1,11 +1,18 @@
 #pragma once
 // Definition of reference::cross_entropy (instantiated in reference/src).
 //
-// Per row: m = max_j z_j, e_j = exp(z_j - m), S = sum_j e_j,
-//   loss = log S + m - z_y,   grad_j = (e_j / S - [j = y]) * scale,
+// Per row, with m = max_j z_j and e_j = exp(z_j - m):
+//   rest = sum_{j != y} e_j,   S = rest + e_y,
+//   loss = log1p(rest) if z_y = m, else log S + m - z_y,
+//   grad_j = e_j / S * scale (j != y),   grad_y = -(rest / S) * scale,
 // with scale = 1/N for the mean and 1 otherwise. Shifting by the row max keeps every
-// exponent <= 0, so nothing overflows for any finite logits; the order of operations
-// is the fast kernels' (e_j * (1/S)), which the Tracked instantiation analyses.
+// exponent <= 0, so nothing overflows for any finite logits. Summing the other
+// classes apart from the target avoids the cancellations 1 - p_y and log(1 + rest)
+// when the target dominates: without it a row [0, -360] with target 0 has loss and
+// gradient e^-360 that rounding at any practical precision turns into exactly 0,
+// where evaluations at p and 2p bits would agree and certify a wrong zero. The
+// order of operations is the fast kernels' (e_j * (1/S)), which the Tracked
+// instantiation analyses.
 #include <vector>
 
 #include "gradref/reference/losses/cross_entropy.hpp"
@@ -18,6 +25,7 @@ CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>&
                                     std::span<const std::int64_t> target) {
   using std::exp;
   using std::log;
+  using std::log1p;
   const auto [rows, classes] = spec::cross_entropy_dims(s, logits.shape(), Shape{static_cast<std::int64_t>(target.size())});
   spec::check_targets(target, classes);
 
@@ -33,13 +41,17 @@ CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>&
     T m = z[0];
     for (const T& zj : z) m = maximum(m, zj);
     for (std::int64_t j = 0; j < classes; ++j) e[static_cast<std::size_t>(j)] = exp(z[static_cast<std::size_t>(j)] - m);
-    const T total = sum(std::span<const T>(e));
-    const std::int64_t y = target[static_cast<std::size_t>(i)];
-    losses.push_back(log(total) + m - z[static_cast<std::size_t>(y)]);
+    const auto y = static_cast<std::size_t>(target[static_cast<std::size_t>(i)]);
+    const T e_y = e[y];
+    e[y] = T(0.0);
+    const T rest = sum(std::span<const T>(e));
+    e[y] = e_y;
+    const T total = rest + e_y;
+    losses.push_back(z[y] == m ? log1p(rest) : log(total) + m - z[y]);
     const T inv_total = T(1.0) / total;
     for (std::int64_t j = 0; j < classes; ++j) {
-      const T p = e[static_cast<std::size_t>(j)] * inv_total;
-      grad[i * classes + j] = (j == y ? p - T(1.0) : p) * scale;
+      const T p = static_cast<std::size_t>(j) == y ? -(rest * inv_total) : e[static_cast<std::size_t>(j)] * inv_total;
+      grad[i * classes + j] = p * scale;
     }
   }
 
