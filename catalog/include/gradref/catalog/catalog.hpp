@@ -1,0 +1,131 @@
+#pragma once
+// The catalog: one declarative entry per op, binding its spec, reference, fast
+// kernel, generators, invalid inputs, error model and known-wrong variants. Generic
+// tests, the CLI and the benchmarks iterate it; none of them names an op.
+//
+// The uniform form of an op is a spec (JSON object) plus named arrays in, named
+// arrays out; that is also the JSON the CLI reads and writes.
+#include <functional>
+#include <ostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <rapidcheck.h>
+
+#include "gradref/reference/array.hpp"
+#include "gradref/reference/real.hpp"
+
+namespace gradref::catalog {
+
+using Json = nlohmann::ordered_json;
+
+enum class Dtype { float32, float64 };
+const char* dtype_name(Dtype d);
+
+template <class T>
+using NamedArrays = std::map<std::string, Array<T>>;
+
+/// One evaluation request. `spec` is complete (every field present, validated);
+/// inputs are exact values (integers such as class indices and step counts too).
+struct Case {
+  std::string op;
+  Json spec;
+  NamedArrays<Real> inputs;
+};
+
+/// How RapidCheck prints a counterexample: the case's JSON (exact values).
+void showValue(const Case& c, std::ostream& os);
+
+/// A named input or output.
+struct Port {
+  std::string name;
+  std::string shape;  ///< symbolic, e.g. "[N, C]", "[steps, *param]", "[]"
+  std::string doc;
+  bool integer = false;   ///< values are integers (class indices, step counters)
+  bool optional = false;  ///< present only under some spec settings (e.g. amsgrad)
+};
+
+/// A spec field as `gradref ops` lists it.
+struct Field {
+  std::string name;
+  std::string type;  ///< "number", "flag" or "choice"
+  std::string doc;
+  Json default_value;
+  std::vector<std::string> choices;  ///< for "choice"
+};
+
+struct Preset {
+  std::string name;
+  std::string source;  ///< framework source the conventions were read from
+};
+
+/// An input that must be refused, and the spec or input field the error must name.
+struct InvalidCase {
+  std::string description;
+  Case input;
+  std::string field;
+};
+
+/// A plausible bug, run in place of the fast kernel; the comparison must reject it
+/// on at least one case its generator produces.
+struct WrongVariant {
+  std::string name;
+  std::string description;
+  std::function<rc::Gen<Case>(Dtype)> generator;  ///< cases on which the bug shows
+  std::function<NamedArrays<double>(const Case&, Dtype)> run;
+  std::vector<Dtype> dtypes = {Dtype::float32, Dtype::float64};  ///< where the bug is a bug
+};
+
+/// `gradient` holds d(sum of `value`) / d `input`: checked by finite differences.
+struct Gradient {
+  std::string value;
+  std::string input;
+  std::string gradient;
+};
+
+/// A documented, intentional difference from a framework.
+struct Deviation {
+  std::string what;
+  std::string why;
+};
+
+struct Entry {
+  std::string name;
+  std::string kind;  ///< "rule", "loss", ...
+  std::string summary;
+  std::string doc;   ///< docs page, relative to docs/
+  std::vector<Field> fields;
+  std::vector<Preset> presets;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+
+  /// Fills every field from the preset's values (the op's default preset when
+  /// `preset` is empty), overrides them with `given`, validates; throws InvalidInput.
+  std::function<Json(const Json& given, const std::string& preset)> make_spec;
+  /// Exact outputs at the current working precision (inputs rounded to it once).
+  std::function<NamedArrays<Real>(const Case&)> reference;
+  /// The fast kernel on the case's inputs in `dtype` (which must hold them
+  /// exactly); outputs widened to double, which is exact.
+  std::function<NamedArrays<double>(const Case&, Dtype)> fast;
+  /// Per output element, a bound on |fast - exact| from the op's error model.
+  std::function<NamedArrays<Real>(const Case&, Dtype)> error_bound;
+  /// Valid cases whose inputs are exactly representable in `dtype`, hard cases included.
+  std::function<rc::Gen<Case>(Dtype)> generator;
+  /// Cases for the finite-difference check, when `generator`'s hard cases make
+  /// gradients too small for 512-bit differences to resolve 40 digits (a softmax
+  /// over logits 1e4 apart has entries near e^-10000). Empty: `generator`.
+  std::function<rc::Gen<Case>(Dtype)> derivative_generator;
+  std::function<std::vector<InvalidCase>()> invalid_cases;
+  std::vector<WrongVariant> wrong_variants;
+  std::vector<Gradient> gradients;
+  std::vector<Deviation> deviations;
+};
+
+/// Every op, in ops.def order.
+const std::vector<const Entry*>& all();
+/// The op called `name`; throws InvalidInput("gradref", "op", name, ...) if none.
+const Entry& find(const std::string& name);
+
+}  // namespace gradref::catalog

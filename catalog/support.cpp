@@ -1,0 +1,68 @@
+#include "gradref/catalog/support.hpp"
+
+#include "gradref/fast/reduction.hpp"
+#include "gradref/spec/errors.hpp"
+
+namespace gradref::catalog {
+
+const Array<Real>& input(const Case& c, const std::string& name) {
+  auto it = c.inputs.find(name);
+  if (it == c.inputs.end()) throw InvalidInput(c.op, "inputs." + name, "missing", "an array named " + name);
+  return it->second;
+}
+
+template <class T>
+std::vector<T> exact_values(const Array<Real>& a, const std::string& op, const std::string& name) {
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(a.size()));
+  for (std::int64_t i = 0; i < a.size(); ++i) {
+    const T x = std::is_same_v<T, float> ? static_cast<T>(round_to_float(a[i])) : static_cast<T>(round_to_double(a[i]));
+    if (!(exact(static_cast<double>(x)) == a[i]) && !(isnan(a[i]) && x != x))
+      throw InvalidInput(op, name + "[" + std::to_string(i) + "]", to_decimal(a[i], 40),
+                         std::string("a value exactly representable in ") +
+                             (std::is_same_v<T, float> ? "float32" : "float64"));
+    out.push_back(x);
+  }
+  return out;
+}
+template std::vector<float> exact_values<float>(const Array<Real>&, const std::string&, const std::string&);
+template std::vector<double> exact_values<double>(const Array<Real>&, const std::string&, const std::string&);
+
+std::int64_t integer_value(const Real& x, const std::string& op, const std::string& field) {
+  if (isnan(x) || isinf(x) || floor(x) != x || abs(x) > Real(9007199254740992.0))
+    throw InvalidInput(op, field, to_decimal(x, 20), "an integer");
+  return x.convert_to<std::int64_t>();
+}
+
+std::vector<std::int64_t> integer_values(const Array<Real>& a, const std::string& op, const std::string& name) {
+  std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(a.size()));
+  for (std::int64_t i = 0; i < a.size(); ++i)
+    out.push_back(integer_value(a[i], op, name + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+Format format_of(Dtype dtype) { return dtype == Dtype::float32 ? Format::float32 : Format::float64; }
+
+Array<Tracked> tracked(const Array<Real>& a, Dtype dtype) {
+  const Format f = format_of(dtype);
+  return a.map<Tracked>([f](const Real& x) { return Tracked(x, f); });
+}
+
+Array<Real> errors_of(const Array<Tracked>& a) {
+  return a.map<Real>([](const Tracked& x) { return x.error(); });
+}
+Array<Real> values_of(const Array<Tracked>& a) {
+  return a.map<Real>([](const Tracked& x) { return x.value(); });
+}
+
+RoundingModel fast_rounding_model() {
+  RoundingModel m;
+  m.exp_ulps = 1;  // hwy/contrib/math Exp: "Max Error: ULP = 1"
+  m.log_ulps = 4;  // hwy Log: 4 ULP; the C library's log (<= 1 ULP) is within it
+  m.pow_ulps = 1;  // glibc pow, in double, for per-step scalars
+  m.sum_depth = [](std::int64_t n) { return fast::sum_depth(n); };
+  return m;
+}
+
+}  // namespace gradref::catalog
