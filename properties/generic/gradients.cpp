@@ -1,0 +1,60 @@
+// Every gradient an op reports agrees with high-precision finite differences of
+// its value to at least 40 significant digits (relative to the largest entry of
+// the gradient, so that entries like exp(-1000) are judged on the gradient's scale).
+#include <rapidcheck.h>
+
+#include <algorithm>
+
+#include "gradref/catalog/evaluate.hpp"
+#include "support/catalog_params.hpp"
+#include "support/finite_difference.hpp"
+
+namespace gradref::properties {
+namespace {
+
+constexpr unsigned kBits = 512;
+constexpr int kDigits = 40;
+constexpr int kElementsPerCase = 6;  // finite differences are costly: sample entries
+
+class Gradients : public testing::TestWithParam<const catalog::Entry*> {};
+
+TEST_P(Gradients, AgreeWithFiniteDifferences) {
+  const catalog::Entry& entry = *GetParam();
+  if (entry.gradients.empty()) GTEST_SKIP() << entry.name << " declares no gradients";
+  const bool ok = rc::check(entry.name + " gradients vs finite differences", [&] {
+    const auto& generator = entry.derivative_generator ? entry.derivative_generator : entry.generator;
+    const catalog::Case c = *generator(catalog::Dtype::float64);
+    ScopedPrecision precision(kBits);
+    const catalog::NamedArrays<Real> out = catalog::evaluate_at(entry, c, kBits);
+    for (const catalog::Gradient& g : entry.gradients) {
+      const Array<Real>& gradient = out.at(g.gradient);
+      Real scale = 0;
+      for (const Real& x : gradient.values()) scale = std::max(scale, Real(abs(x)));
+      const std::int64_t n = c.inputs.at(g.input).size();
+      for (int k = 0; k < kElementsPerCase && k < n; ++k) {
+        const std::int64_t index = *rc::gen::inRange<std::int64_t>(0, n);
+        auto value_at = [&](const Real& x) {
+          catalog::Case moved = c;
+          Array<Real> in = moved.inputs.at(g.input).map<Real>([](const Real& v) { return at_working_precision(v); });
+          in[index] = x;
+          moved.inputs.insert_or_assign(g.input, std::move(in));
+          const catalog::NamedArrays<Real> r = entry.reference(moved);
+          Real total = 0;
+          for (const Real& v : r.at(g.value).values()) total += v;
+          return total;
+        };
+        const Real x0 = at_working_precision(c.inputs.at(g.input)[index]);
+        const Real fd = richardson_derivative(value_at, x0, pow(Real(2), -32));
+        const Real err = abs(fd - gradient[index]);
+        const Real tolerance = pow(Real(10), -kDigits) * std::max(scale, Real(abs(gradient[index])));
+        RC_ASSERT(err <= tolerance || (scale == 0 && err == 0));
+      }
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, Gradients, testing::ValuesIn(every_op()), entry_name);
+
+}  // namespace
+}  // namespace gradref::properties

@@ -1,0 +1,34 @@
+#pragma once
+// Parameters for generic tests: every catalog entry, in each dtype. Tests select
+// entries by capability (has gradients, has wrong variants), never by name.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gradref/catalog/catalog.hpp"
+
+namespace gradref::properties {
+
+struct OpInDtype {
+  const catalog::Entry* entry;
+  catalog::Dtype dtype;
+};
+
+inline std::vector<OpInDtype> every_op_in_every_dtype() {
+  std::vector<OpInDtype> out;
+  for (const catalog::Entry* e : catalog::all())
+    for (catalog::Dtype d : {catalog::Dtype::float32, catalog::Dtype::float64}) out.push_back({e, d});
+  return out;
+}
+
+inline std::vector<const catalog::Entry*> every_op() { return catalog::all(); }
+
+inline std::string param_name(const testing::TestParamInfo<OpInDtype>& info) {
+  return info.param.entry->name + "_" + catalog::dtype_name(info.param.dtype);
+}
+inline std::string entry_name(const testing::TestParamInfo<const catalog::Entry*>& info) {
+  return info.param->name;
+}
+
+}  // namespace gradref::properties
