@@ -3,7 +3,7 @@
 //   1. m = max_j z_j
 //   2. e_j = exp(z_j - m), kept in grad; rest = sum_{j != y} e_j (blocks of
 //      sum_block, pairwise over blocks); S = rest + e_y;
-//      loss = log1p(rest) if z_y = m, else (log S + m) - z_y
+//      loss = log1p(rest) if z_y = m, else log S + (m - z_y)
 //   3. grad_j = e_j * (1 / S) * scale, grad_y = -(rest * (1 / S)) * scale, in place
 // exp is Highway's Exp (<= 1 ULP), log and log1p the C library's, once per row.
 // Summing the target apart keeps the loss and the target's gradient accurate
@@ -97,8 +97,7 @@ T Row(const CrossEntropyJob<T>& job, std::int64_t row) {
     loss = std::log1p(rest);
   } else {
     loss = std::log(total);
-    loss = loss + m;
-    loss = loss - z_y;
+    loss = loss + (m - z_y);
   }
 
   const T inv = T(1) / total;

@@ -3,7 +3,7 @@
 //
 // Per row, with m = max_j z_j and e_j = exp(z_j - m):
 //   rest = sum_{j != y} e_j,   S = rest + e_y,
-//   loss = log1p(rest) if z_y = m, else log S + m - z_y,
+//   loss = log1p(rest) if z_y = m, else log S + (m - z_y),
 //   grad_j = e_j / S * scale (j != y),   grad_y = -(rest / S) * scale,
 // with scale = 1/N for the mean and 1 otherwise. Shifting by the row max keeps every
 // exponent <= 0, so nothing overflows for any finite logits. Summing the other
@@ -11,7 +11,9 @@
 // when the target dominates: without it a row [0, -360] with target 0 has loss and
 // gradient e^-360 that rounding at any practical precision turns into exactly 0,
 // where evaluations at p and 2p bits would agree and certify a wrong zero. The
-// order of operations is the fast kernels' (e_j * (1/S)), which the Tracked
+// Forming m - z_y first keeps large logits out of the loss's last addition, and
+// makes the loss exactly invariant under shifting a row (z_j - m does not change).
+// The order of operations is the fast kernels' (e_j * (1/S)), which the Tracked
 // instantiation analyses.
 #include <vector>
 
@@ -47,7 +49,7 @@ CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>&
     const T rest = sum(std::span<const T>(e));
     e[y] = e_y;
     const T total = rest + e_y;
-    losses.push_back(z[y] == m ? log1p(rest) : log(total) + m - z[y]);
+    losses.push_back(z[y] == m ? log1p(rest) : log(total) + (m - z[y]));
     const T inv_total = T(1.0) / total;
     for (std::int64_t j = 0; j < classes; ++j) {
       const T p = static_cast<std::size_t>(j) == y ? -(rest * inv_total) : e[static_cast<std::size_t>(j)] * inv_total;
