@@ -46,8 +46,11 @@ TEST_P(Gradients, AgreeWithFiniteDifferences) {
         const Real x0 = at_working_precision(c.inputs.at(g.input)[index]);
         const Real fd = richardson_derivative(value_at, x0, pow(Real(2), -32));
         const Real err = abs(fd - gradient[index]);
-        const Real tolerance = pow(Real(10), -kDigits) * std::max(scale, Real(abs(gradient[index])));
-        RC_ASSERT(err <= tolerance || (scale == 0 && err == 0));
+        // A gradient that is exactly 0 everywhere leaves finite differences a residue
+        // of the 512-bit rounding (~1e-66): allow 2^-(kBits/2) absolutely as well.
+        const Real floor = pow(Real(2), -static_cast<int>(kBits / 2));
+        const Real tolerance = std::max(pow(Real(10), -kDigits) * std::max(scale, Real(abs(gradient[index]))), floor);
+        RC_ASSERT(err <= tolerance);
       }
     }
   });

@@ -2,6 +2,7 @@
 // Operations reference templates use beyond + - * / sqrt exp log, written so that
 // Real takes the plain definition and Tracked (error analysis) its own overload,
 // found by argument-dependent lookup.
+#include <cmath>
 #include <cstdint>
 #include <span>
 
@@ -17,6 +18,14 @@ T sum(std::span<const T> terms) {
   T s(0.0);
   for (const T& t : terms) s += t;
   return s;
+}
+
+/// log(1 - x). Real evaluates log1p(-x), exact even where 1 - x rounds at the
+/// working precision; Tracked models a kernel that rounds 1 - x, then takes log.
+template <class T>
+T log1m(const T& x) {
+  using std::log1p;
+  return log1p(-x);
 }
 
 /// base^n for an integer exponent (bias corrections beta^t).

@@ -7,10 +7,9 @@
 
 #include "gradref/spec/fields.hpp"
 #include "gradref/spec/preset.hpp"
+#include "gradref/spec/reduction.hpp"
 
 namespace gradref::spec {
-
-enum class Reduction { none, sum, mean };
 
 struct CrossEntropy {
   static constexpr const char* op = "cross_entropy";
