@@ -121,6 +121,20 @@ Tracked log1p(const Tracked& a) {
   return rounded(r, p, a.format(), rounding_model().log_ulps, true);
 }
 
+// Not log(1 - a) on Tracked values: 1 - a at the working precision drops the low
+// bits of a tiny a, and with them the rounding error of the kernel's q = fl(1 - a),
+// which is all of the error when q rounds to 1. Here that error is computed as
+// (fl(1 - a) - 1) + a, whose first term is exact.
+Tracked log1m(const Tracked& a) {
+  const Format f = a.format();
+  const Real q = 1 - a.value();  // used only relatively below
+  const Real q_error = a.error() == 0 ? Real(abs((round_in(q, f) - 1) + a.value()))
+                                      : Real(a.error() + unit_roundoff(f) * (abs(q) + a.error()));
+  const Real r = log1p(-a.value());
+  if (q_error >= q) return Tracked(r, infinity(), f);
+  return rounded(r, -log1p(-q_error / q), f, rounding_model().log_ulps, true);
+}
+
 Tracked power(const Tracked& a, std::int64_t n) {
   const Real r = pow(a.value(), Real(n));
   Real p = 0;

@@ -78,6 +78,9 @@ class Tracked {
   friend Tracked exp(const Tracked& a);
   friend Tracked log(const Tracked& a);
   friend Tracked log1p(const Tracked& a);
+  /// log(1 - a) as a kernel computes it: 1 - a rounded in a's format, then log
+  /// (within log_ulps); the value is log1p(-a), exact.
+  friend Tracked log1m(const Tracked& a);
   friend Tracked abs(const Tracked& a) { return Tracked(abs(a.value_), a.error_, a.format_); }
   /// a^n for an integer n, as a kernel computes it with one call to pow.
   friend Tracked power(const Tracked& a, std::int64_t n);

@@ -1,0 +1,19 @@
+#pragma once
+// Reference Kullback-Leibler divergence between the rows of p and q [N, K], generic
+// over the scalar.
+#include "gradref/reference/array.hpp"
+#include "gradref/spec/kl_divergence.hpp"
+
+namespace gradref::reference {
+
+template <class T>
+struct KlDivergenceResult {
+  Array<T> loss;    ///< [N, K] for none, [N] for row, [] otherwise
+  Array<T> grad_p;  ///< [N, K]: d(sum of loss) / d p, in p's form
+  Array<T> grad_q;  ///< [N, K]: d(sum of loss) / d q, in q's form
+};
+
+template <class T>
+KlDivergenceResult<T> kl_divergence(const spec::KlDivergence& spec, const Array<T>& p, const Array<T>& q);
+
+}  // namespace gradref::reference

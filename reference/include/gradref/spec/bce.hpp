@@ -1,0 +1,96 @@
+#pragma once
+// Binary cross-entropy on probabilities p in [0, 1] with targets y in [0, 1]:
+//   loss_i = -w_i (y_i log p_i + (1 - y_i) log(1 - p_i))
+// with an optional elementwise weight w, reduced by `reduction` (none, sum, mean
+// over every element). A term whose coefficient is 0 is 0 (y log p at y = 0, and
+// (1 - y) log(1 - p) at y = 1), as in the cross-entropy of Bernoulli(y) and
+// Bernoulli(p). PyTorch clamps each log at -100 (`clamp_log`, `log_floor`).
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "gradref/spec/fields.hpp"
+#include "gradref/spec/preset.hpp"
+#include "gradref/spec/reduction.hpp"
+#include "gradref/spec/shape.hpp"
+
+namespace gradref::spec {
+
+struct Bce {
+  static constexpr const char* op = "bce";
+
+  Reduction reduction = Reduction::mean;
+  bool clamp_log = true;
+  double log_floor = -100.0;
+
+  template <class V>
+  void describe(V& v) {
+    v.choice("reduction", reduction, reduction_alternatives,
+             "mean: divide the summed loss by the number of elements; sum; none: one loss per element");
+    v.flag("clamp_log", clamp_log,
+           "replace log p and log(1 - p) by max(log, log_floor) before multiplying (PyTorch)");
+    v.number("log_floor", log_floor, "the clamp of each log when clamp_log is true; finite, <= 0");
+  }
+};
+
+inline void validate(const Bce& s) {
+  require(std::isfinite(s.log_floor) && s.log_floor <= 0, Bce::op, "log_floor", format_double(s.log_floor),
+          "a finite number <= 0");
+}
+
+/// torch.nn.functional.binary_cross_entropy (aten/src/ATen/native/Loss.cpp,
+/// binary_cross_entropy_out_cpu: each log clamped at -100), and the unclamped textbook loss.
+inline constexpr std::array<Preset<Bce>, 2> bce_presets{{
+    {"pytorch", "aten/src/ATen/native/Loss.cpp binary_cross_entropy_out_cpu, PyTorch 2.x",
+     [](Bce& s) { s = Bce{}; }},
+    {"textbook", "-w (y log p + (1 - y) log(1 - p)), no clamp",
+     [](Bce& s) {
+       s = Bce{};
+       s.clamp_log = false;
+     }},
+}};
+inline const auto& presets_of(const Bce*) { return bce_presets; }
+
+/// Checks input (at least one element, every extent >= 1) and that target and the
+/// optional weight have its shape; returns the element count. Shared with bce_with_logits.
+inline std::int64_t binary_loss_size(const char* op, const Shape& input, const Shape& target, const Shape* weight) {
+  for (std::int64_t extent : input)
+    if (extent < 1) throw InvalidInput(op, "input.shape", shape_text(input), "every extent >= 1");
+  require_shape(op, "target", target, input);
+  if (weight) require_shape(op, "weight", *weight, input);
+  return element_count(input);
+}
+
+/// Index of the first value outside [lo, hi] (NaN included), or -1. Works for
+/// float, double and the reference's scalars (whose comparisons are exact).
+template <class V>
+std::int64_t first_outside(std::span<const V> values, double lo, double hi) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!(values[i] >= lo && values[i] <= hi)) return static_cast<std::int64_t>(i);
+  return -1;
+}
+
+/// Throws InvalidInput(op, "<name>[i]", ...) for the first value outside [lo, hi];
+/// `text` formats a value for the message.
+template <class V, class Text>
+void require_values_in(const char* op, const char* name, std::span<const V> values, double lo, double hi,
+                       const char* expected, const Text& text) {
+  const std::int64_t i = first_outside(values, lo, hi);
+  if (i >= 0)
+    throw InvalidInput(op, std::string(name) + "[" + std::to_string(i) + "]", text(values[static_cast<std::size_t>(i)]),
+                       expected);
+}
+
+inline constexpr double largest_double = 1.7976931348623157e308;
+
+/// The value checks of bce: p and y in [0, 1], weights finite.
+template <class V, class Text>
+void check_bce_values(std::span<const V> input, std::span<const V> target, std::span<const V> weight,
+                      const Text& text) {
+  require_values_in(Bce::op, "input", input, 0.0, 1.0, "a probability in [0, 1]", text);
+  require_values_in(Bce::op, "target", target, 0.0, 1.0, "a target in [0, 1]", text);
+  require_values_in(Bce::op, "weight", weight, -largest_double, largest_double, "a finite number", text);
+}
+
+}  // namespace gradref::spec

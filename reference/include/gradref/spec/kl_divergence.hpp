@@ -1,0 +1,88 @@
+#pragma once
+// Kullback-Leibler divergence between the rows of p and q [N, K] (distributions
+// along the last axis), in nats, elementwise:
+//   d_ik = p_ik (log p_ik - log q_ik),   0 where p_ik = 0,   +inf where q_ik = 0 < p_ik
+//   D_KL(P_i || Q_i) = sum_k d_ik
+// Gradients of the reduced loss, with respect to each input in the form it is given:
+//   d d_ik / d p_ik = log p_ik - log q_ik + 1      d d_ik / d q_ik = -p_ik / q_ik
+//   d d_ik / d log p_ik = p_ik (log p_ik - log q_ik + 1)     d d_ik / d log q_ik = -p_ik
+// Rows need not sum to 1: the formula is used as written for any nonnegative p, q.
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "gradref/spec/distribution.hpp"
+#include "gradref/spec/fields.hpp"
+#include "gradref/spec/preset.hpp"
+
+namespace gradref::spec {
+
+/// KL's reductions: torch's none/sum/mean/batchmean, plus one divergence per row.
+enum class KlReduction { none, row, sum, mean, batchmean };
+
+struct KlDivergence {
+  static constexpr const char* op = "kl_divergence";
+
+  Form p_form = Form::prob;
+  Form q_form = Form::prob;
+  KlReduction reduction = KlReduction::row;
+
+  template <class V>
+  void describe(V& v) {
+    v.choice("p_form", p_form, form_alternatives,
+             "prob: p holds probabilities (finite, >= 0); log: log-probabilities (finite), and grad_p is "
+             "the gradient with respect to them");
+    v.choice("q_form", q_form, form_alternatives,
+             "prob: q holds probabilities (finite, >= 0); log: log-probabilities (finite), and grad_q is "
+             "the gradient with respect to them");
+    v.choice("reduction", reduction,
+             std::array{Alternative<KlReduction>{"row", KlReduction::row},
+                        Alternative<KlReduction>{"none", KlReduction::none},
+                        Alternative<KlReduction>{"sum", KlReduction::sum},
+                        Alternative<KlReduction>{"mean", KlReduction::mean},
+                        Alternative<KlReduction>{"batchmean", KlReduction::batchmean}},
+             "row: one divergence per row [N]; none: every term d_ik [N, K]; sum: over all terms; "
+             "mean: the sum divided by N * K (torch's 'mean'); batchmean: the sum divided by N");
+  }
+};
+
+inline void validate(const KlDivergence&) {}
+
+/// torch.nn.functional.kl_div(input, target, reduction, log_target): input = log q,
+/// target = p (log p when log_target). Its default reduction is 'mean', over all
+/// N * K elements; torch warns that 'batchmean' is the mathematical KL divergence.
+inline constexpr std::array<Preset<KlDivergence>, 3> kl_divergence_presets{{
+    {"textbook", "Cover & Thomas, Elements of Information Theory, 2nd ed., eq. 2.26 (in nats)",
+     [](KlDivergence& s) { s = KlDivergence{}; }},
+    {"pytorch", "torch/nn/functional.py kl_div (log_target=False, reduction='mean'), PyTorch 2.x",
+     [](KlDivergence& s) {
+       s = KlDivergence{};
+       s.q_form = Form::log;
+       s.reduction = KlReduction::mean;
+     }},
+    {"pytorch_log_target", "torch/nn/functional.py kl_div (log_target=True, reduction='mean'), PyTorch 2.x",
+     [](KlDivergence& s) {
+       s = KlDivergence{};
+       s.p_form = Form::log;
+       s.q_form = Form::log;
+       s.reduction = KlReduction::mean;
+     }},
+}};
+inline const auto& presets_of(const KlDivergence*) { return kl_divergence_presets; }
+
+/// Checks p ([N, K], N >= 1, K >= 1) and q (p's shape); returns {N, K}.
+inline std::pair<std::int64_t, std::int64_t> kl_divergence_dims(const KlDivergence& s, const Shape& p,
+                                                                const Shape& q) {
+  validate(s);
+  const auto dims = distribution_dims(KlDivergence::op, "p", p);
+  require_shape(KlDivergence::op, "q", q, p);
+  return dims;
+}
+
+/// What the reduced sum is divided by: N * K for mean, N for batchmean, else 1.
+inline std::int64_t kl_divisor(const KlDivergence& s, std::int64_t rows, std::int64_t classes) {
+  if (s.reduction == KlReduction::mean) return rows * classes;
+  return s.reduction == KlReduction::batchmean ? rows : 1;
+}
+
+}  // namespace gradref::spec
