@@ -50,7 +50,7 @@ struct Port {
 /// A spec field as `gradref ops` lists it.
 struct Field {
   std::string name;
-  std::string type;  ///< "number", "flag" or "choice"
+  std::string type;  ///< "number", "integer", "flag" or "choice"
   std::string doc;
   Json default_value;
   std::vector<std::string> choices;  ///< for "choice"
@@ -78,11 +78,14 @@ struct WrongVariant {
   std::vector<Dtype> dtypes = {Dtype::float32, Dtype::float64};  ///< where the bug is a bug
 };
 
-/// `gradient` holds d(sum of `value`) / d `input`: checked by finite differences.
+/// `gradient` holds d(sum of `value`) / d `input`, or, when `cotangent` names an
+/// input, d(sum of cotangent * value) / d `input` (a vector-Jacobian product, as
+/// backprop through a non-scalar op reports it): checked by finite differences.
 struct Gradient {
   std::string value;
   std::string input;
   std::string gradient;
+  std::string cotangent = {};
 };
 
 /// A documented, intentional difference from a framework.

@@ -4,6 +4,7 @@
 // prints. Hyperparameters are doubles: "1e-3" means the double nearest 1e-3.
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ struct FieldLister {
   std::vector<Field> out;
   void number(const char* name, double& x, const char* doc) { out.push_back({name, "number", doc, x, {}}); }
   void flag(const char* name, bool& x, const char* doc) { out.push_back({name, "flag", doc, x, {}}); }
+  void integer(const char* name, std::int64_t& x, const char* doc) { out.push_back({name, "integer", doc, x, {}}); }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char* doc) {
     Field f{name, "choice", doc, nullptr, {}};
@@ -48,6 +50,7 @@ struct JsonWriter {
   Json out = Json::object();
   void number(const char* name, double& x, const char*) { out[name] = x; }
   void flag(const char* name, bool& x, const char*) { out[name] = x; }
+  void integer(const char* name, std::int64_t& x, const char*) { out[name] = x; }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char*) {
     for (const auto& a : alts)
@@ -68,6 +71,12 @@ struct JsonReader {
     if (!in.contains(name)) return;
     if (!in[name].is_boolean()) throw InvalidInput(op, name, in[name].dump(), "true or false");
     x = in[name].get<bool>();
+  }
+  void integer(const char* name, std::int64_t& x, const char*) {
+    seen.push_back(name);
+    if (!in.contains(name)) return;
+    if (!in[name].is_number_integer()) throw InvalidInput(op, name, in[name].dump(), "an integer (JSON number without fraction or exponent)");
+    x = in[name].get<std::int64_t>();
   }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char*) {
