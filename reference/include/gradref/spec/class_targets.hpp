@@ -8,8 +8,8 @@
 // i's target class (0 where the target is ignored),
 //   none: loss_i = w_i * l_i,   sum: sum_i w_i * l_i,   mean: sum_i w_i * l_i / sum_i w_i.
 // The mean divides by the total weight of the non-ignored targets, not by the count.
-#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 
@@ -72,16 +72,16 @@ void check_class_targets(const char* op, std::span<const Index> target, std::int
 }
 
 /// Class weights [C], each finite and >= 0 (the weighted mean divides by their sum).
-/// `text(w)` spells a weight for the message.
+/// Scalar is any ordered scalar (float, double, Real, Tracked); `text(w)` spells a
+/// refused weight for the message. NaN fails every comparison, so it is refused.
 template <class Scalar, class Text>
 void check_class_weights(const char* op, const Shape& shape, std::span<const Scalar> weight, std::int64_t classes,
                          Text text) {
   require_shape(op, "weight", shape, Shape{classes});
-  for (std::size_t c = 0; c < weight.size(); ++c) {
-    using std::isfinite;
-    if (!(weight[c] >= Scalar(0)) || !isfinite(weight[c]))
+  const Scalar infinity(std::numeric_limits<double>::infinity());
+  for (std::size_t c = 0; c < weight.size(); ++c)
+    if (!(weight[c] >= Scalar(0.0) && weight[c] < infinity))
       throw InvalidInput(op, "weight[" + std::to_string(c) + "]", text(weight[c]), "a finite number >= 0");
-  }
 }
 
 /// A mean over targets whose weights sum to 0 (all ignored, or all of weight 0) is
