@@ -35,7 +35,7 @@ void cross_entropy_f32(benchmark::State& state) {
   std::vector<float> loss(1), grad(logits.size());
   const spec::CrossEntropy spec;  // mean
   for (auto _ : state) {
-    fast::cross_entropy<float>(spec, logits, kRows, kClasses, target, loss, grad);
+    fast::cross_entropy<float>(spec, {logits, {kRows, kClasses}, target, {}, {kRows}, {}, false}, {loss, grad, {}});
     benchmark::ClobberMemory();
   }
   count(state);

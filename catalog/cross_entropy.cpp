@@ -1,6 +1,6 @@
-// Catalog entry for softmax cross-entropy with class-index targets.
-#include <cmath>
-
+// Catalog entry for softmax cross-entropy: index or probability targets, class
+// weights, ignore_index, label smoothing, [N, C] or [N, C, d1..dk].
+#include "cross_entropy_cases.hpp"
 #include "gradref/catalog/catalog.hpp"
 #include "gradref/catalog/generators.hpp"
 #include "gradref/catalog/spec_json.hpp"
@@ -12,188 +12,145 @@ namespace gradref::catalog {
 namespace {
 
 using spec::CrossEntropy;
+namespace cases = cross_entropy_cases;
 
 CrossEntropy spec_of(const Case& c) { return spec_from_json<CrossEntropy>(c.spec, ""); }
+bool index_targets(const CrossEntropy& s) { return s.target_type == spec::TargetType::indices; }
 
-std::vector<std::int64_t> targets_of(const Case& c) {
-  return integer_values(input(c, "target"), CrossEntropy::op, "target");
+const Array<Real>* optional_input(const Case& c, const std::string& name) {
+  const auto it = c.inputs.find(name);
+  return it == c.inputs.end() ? nullptr : &it->second;
+}
+
+/// The reference on scalars T (Real, or Tracked for the error model); `convert`
+/// turns an input into Array<T>.
+template <class T, class Convert>
+reference::CrossEntropyResult<T> evaluate(const Case& c, const Convert& convert) {
+  const CrossEntropy s = spec_of(c);
+  const Array<T> logits = convert(input(c, "logits"));
+  const Array<Real>* weight_in = optional_input(c, "weight");
+  const Array<T> weight = weight_in ? convert(*weight_in) : Array<T>();
+  std::vector<std::int64_t> indices;
+  Array<T> probabilities;
+  reference::CrossEntropyTarget<T> target;
+  if (index_targets(s)) {
+    indices = integer_values(input(c, "target"), CrossEntropy::op, "target");
+    target.indices = indices;
+    target.index_shape = input(c, "target").shape();
+  } else {
+    probabilities = convert(input(c, "target"));
+    target.probabilities = &probabilities;
+  }
+  return reference::cross_entropy(s, logits, target, weight_in ? &weight : nullptr);
 }
 
 NamedArrays<Real> run_reference(const Case& c) {
-  const auto targets = targets_of(c);
-  auto r = reference::cross_entropy(spec_of(c), input(c, "logits"), targets);
+  auto r = evaluate<Real>(c, [](const Array<Real>& a) { return a; });
   NamedArrays<Real> out;
   out.emplace("loss", std::move(r.loss));
   out.emplace("grad_logits", std::move(r.grad_logits));
+  if (r.grad_target.size() > 0) out.emplace("grad_target", std::move(r.grad_target));
   return out;
 }
 
 NamedArrays<Real> run_error_model(const Case& c, Dtype dtype) {
   ScopedPrecision precision(default_bits);
   ScopedRoundingModel model(fast_rounding_model());
-  const auto targets = targets_of(c);
-  auto r = reference::cross_entropy(spec_of(c), tracked(input(c, "logits"), dtype), targets);
+  auto r = evaluate<Tracked>(c, [dtype](const Array<Real>& a) { return tracked(a, dtype); });
   NamedArrays<Real> out;
   out.emplace("loss", errors_of(r.loss));
   out.emplace("grad_logits", errors_of(r.grad_logits));
+  if (r.grad_target.size() > 0) out.emplace("grad_target", errors_of(r.grad_target));
   return out;
-}
-
-Shape loss_shape(const CrossEntropy& s, std::int64_t rows) {
-  return s.reduction == spec::Reduction::none ? Shape{rows} : Shape{};
 }
 
 NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
   return with_dtype(dtype, [&c](auto zero) {
     using T = decltype(zero);
     const CrossEntropy s = spec_of(c);
+    const bool indices = index_targets(s);
     const Array<Real>& logits_in = input(c, "logits");
-    const auto targets = targets_of(c);
-    const auto [rows, classes] =
-        spec::cross_entropy_dims(s, logits_in.shape(), input(c, "target").shape());
+    const Array<Real>& target_in = input(c, "target");
+    const Array<Real>* weight_in = optional_input(c, "weight");
     const std::vector<T> logits = exact_values<T>(logits_in, CrossEntropy::op, "logits");
-    std::vector<T> loss(static_cast<std::size_t>(element_count(loss_shape(s, rows))));
-    std::vector<T> grad(logits.size());
-    fast::cross_entropy<T>(s, logits, rows, classes, targets, loss, grad);
+    const std::vector<std::int64_t> index_values =
+        indices ? integer_values(target_in, CrossEntropy::op, "target") : std::vector<std::int64_t>();
+    const std::vector<T> probabilities =
+        indices ? std::vector<T>() : exact_values<T>(target_in, CrossEntropy::op, "target");
+    const std::vector<T> weight = weight_in ? exact_values<T>(*weight_in, CrossEntropy::op, "weight") : std::vector<T>();
+
+    const spec::ClassLayout l = spec::cross_entropy_layout(
+        s, logits_in.shape(), target_in.shape(), weight_in ? &weight_in->shape() : nullptr);
+    const Shape loss_shape = spec::reduced_loss_shape(s.reduction, l);
+    std::vector<T> loss(static_cast<std::size_t>(element_count(loss_shape))), grad(logits.size()),
+        grad_target(indices ? 0 : logits.size());
+    fast::cross_entropy<T>(s, {logits, logits_in.shape(), index_values, probabilities, target_in.shape(), weight,
+                               weight_in != nullptr},
+                           {loss, grad, grad_target});
     NamedArrays<double> out;
-    out.emplace("loss", widened<T>(loss_shape(s, rows), loss));
+    out.emplace("loss", widened<T>(loss_shape, loss));
     out.emplace("grad_logits", widened<T>(logits_in.shape(), grad));
+    if (!indices) out.emplace("grad_target", widened<T>(logits_in.shape(), grad_target));
     return out;
   });
 }
 
-/// Logits a float kernel must handle: ordinary, large (to 1e4), ties, one dominant class.
-rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<double> logit) {
-  return rc::gen::exec([dtype, logit] {
-    CrossEntropy s;
-    s.reduction = *rc::gen::element(spec::Reduction::mean, spec::Reduction::sum, spec::Reduction::none);
-    const std::int64_t rows = *rc::gen::inRange(1, 9);
-    const std::int64_t classes = *rc::gen::weightedOneOf<std::int64_t>(
-        {{1, rc::gen::just<std::int64_t>(1)}, {6, rc::gen::inRange<std::int64_t>(2, 40)}, {1, rc::gen::inRange<std::int64_t>(60, 200)}});
-    std::vector<double> z = *gen::values(rows * classes, logit);
-    const int pattern = *rc::gen::inRange(0, 4);
-    for (std::int64_t i = 0; i < rows; ++i) {
-      double* row = z.data() + i * classes;
-      if (pattern == 1) std::fill(row, row + classes, row[0]);                   // every class tied
-      if (pattern == 2) row[classes / 2] = gen::in_dtype(row[classes / 2] + 60, dtype);  // one dominant class
-    }
-    std::vector<double> y(static_cast<std::size_t>(rows));
-    for (auto& t : y) t = static_cast<double>(*rc::gen::inRange<std::int64_t>(0, classes));
-    Case c{CrossEntropy::op, spec_to_json(s), {}};
-    c.inputs.emplace("logits", gen::real_array({rows, classes}, z));
-    c.inputs.emplace("target", gen::real_array({rows}, y));
-    return c;
-  });
-}
-
-rc::Gen<Case> generate(Dtype dtype) {
-  const auto logit = rc::gen::weightedOneOf<double>(
-      {{6, gen::ordinary(dtype, -2, 1)},
-       {1, rc::gen::map(gen::ordinary(dtype, 3, 3), [dtype](double x) { return gen::in_dtype(10 * x, dtype); })},  // |z| up to 1e4
-       {1, gen::hard(dtype, 1e4)}});
-  return generate_with(dtype, logit);
-}
-
-/// Logits within 10 of each other (plus ties and a class 60 ahead): every gradient
-/// entry is above e^-80, which 512-bit finite differences resolve to 40 digits.
-rc::Gen<Case> generate_moderate(Dtype dtype) { return generate_with(dtype, gen::ordinary(dtype, -2, 1)); }
-
-/// Logits large enough that exp overflows without the max shift.
-rc::Gen<Case> generate_large(Dtype dtype) {
-  const double lo = dtype == Dtype::float32 ? 100 : 800;
-  return generate_with(dtype, rc::gen::map(rc::gen::inRange(0, 1000), [dtype, lo](int k) {
-                         return gen::in_dtype(lo + k * lo / 100, dtype);
-                       }));
-}
-
-Case base_case() {
-  Case c{CrossEntropy::op, spec_to_json(CrossEntropy{}), {}};
-  c.inputs.emplace("logits", gen::real_array({2, 3}, {1, 2, 3, -1, 0, 1}));
-  c.inputs.emplace("target", gen::real_array({2}, {0, 2}));
-  return c;
-}
-
 std::vector<InvalidCase> invalid_cases() {
   std::vector<InvalidCase> out;
-  Case c = base_case();
-  c.spec["reduction"] = "average";
-  out.push_back({"unknown reduction", c, "reduction"});
-  c = base_case();
-  c.inputs.insert_or_assign("logits", gen::real_array({3}, {1, 2, 3}));
-  out.push_back({"logits of rank 1", c, "logits.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("logits", gen::real_array({0, 3}, {}));
-  c.inputs.insert_or_assign("target", gen::real_array({0}, {}));
-  out.push_back({"empty batch", c, "logits.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("target", gen::real_array({3}, {0, 1, 2}));
-  out.push_back({"one target too many", c, "target.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("target", gen::real_array({2}, {0, 3}));
-  out.push_back({"class index = C", c, "target[1]"});
-  c = base_case();
-  c.inputs.insert_or_assign("target", gen::real_array({2}, {-1, 0}));
-  out.push_back({"negative class index", c, "target[0]"});
-  c = base_case();
-  c.inputs.insert_or_assign("target", gen::real_array({2}, {0, 0.5}));
-  out.push_back({"fractional class index", c, "target[1]"});
-  return out;
-}
-
-/// Plain loops a user might write, each with one classic mistake.
-template <class T>
-NamedArrays<double> naive(const Case& c, bool shift, bool divide_by_classes, bool normalize) {
-  const CrossEntropy s = spec_of(c);
-  const Array<Real>& logits_in = input(c, "logits");
-  const auto targets = targets_of(c);
-  const std::int64_t rows = logits_in.extent(0), classes = logits_in.extent(1);
-  const std::vector<T> z = exact_values<T>(logits_in, CrossEntropy::op, "logits");
-  const T scale = s.reduction == spec::Reduction::mean ? T(1) / T(divide_by_classes ? classes : rows) : T(1);
-  std::vector<T> loss(static_cast<std::size_t>(rows)), grad(z.size());
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const T* row = z.data() + i * classes;
-    const T m = shift ? *std::max_element(row, row + classes) : T(0);
-    T total = 0;
-    for (std::int64_t j = 0; j < classes; ++j) total += std::exp(row[j] - m);
-    loss[static_cast<std::size_t>(i)] = std::log(total) + m - row[targets[static_cast<std::size_t>(i)]];
-    for (std::int64_t j = 0; j < classes; ++j) {
-      const T p = normalize ? std::exp(row[j] - m) / total : std::exp(row[j] - m);
-      grad[static_cast<std::size_t>(i * classes + j)] = (p - T(j == targets[static_cast<std::size_t>(i)])) * scale;
-    }
-  }
-  NamedArrays<double> out;
-  T total = 0;
-  for (T l : loss) total += l;
-  if (s.reduction == spec::Reduction::none)
-    out.emplace("loss", widened<T>({rows}, loss));
-  else
-    out.emplace("loss", Array<double>(Shape{}, std::vector<double>{static_cast<double>(total * scale)}));
-  out.emplace("grad_logits", widened<T>(logits_in.shape(), grad));
-  return out;
-}
-
-WrongVariant naive_variant(std::string name, std::string description, rc::Gen<Case> (*g)(Dtype), bool shift,
-                           bool by_classes, bool normalize) {
-  return {std::move(name), std::move(description), g, [=](const Case& c, Dtype dtype) {
-            return with_dtype(dtype, [&](auto zero) { return naive<decltype(zero)>(c, shift, by_classes, normalize); });
-          }};
-}
-
-rc::Gen<Case> generate_mean(Dtype dtype) {
-  return rc::gen::map(generate(dtype), [](Case c) {
-    c.spec["reduction"] = "mean";
-    return c;
-  });
-}
-
-std::vector<WrongVariant> wrong_variants() {
-  return {
-      naive_variant("no_max_shift", "log(sum(exp(z))) without subtracting the row max: overflows on large logits",
-                    generate_large, false, false, true),
-      naive_variant("mean_over_classes", "the mean divides by C instead of N", generate_mean, true, true, true),
-      naive_variant("gradient_without_softmax", "gradient exp(z - max) - onehot, never divided by the sum",
-                    generate, true, false, false),
+  const auto with = [&out](std::string what, std::string field, auto change) {
+    Case c = cases::base_case();
+    change(c);
+    out.push_back({std::move(what), std::move(c), std::move(field)});
   };
+  with("unknown reduction", "reduction", [](Case& c) { c.spec["reduction"] = "average"; });
+  with("label smoothing above 1", "label_smoothing", [](Case& c) { c.spec["label_smoothing"] = 1.5; });
+  with("negative label smoothing", "label_smoothing", [](Case& c) { c.spec["label_smoothing"] = -0.1; });
+  with("fractional ignore_index", "ignore_index", [](Case& c) { c.spec["ignore_index"] = 1.5; });
+  with("class ignore_index with probability targets", "ignore_index", [](Case& c) {
+    c.spec["target_type"] = "probabilities";
+    c.spec["ignore_index"] = 0;
+    c.inputs.insert_or_assign("target", gen::real_array({2, 3}, {1, 0, 0, 0, 0, 1}));
+  });
+  with("logits of rank 1", "logits.shape", [](Case& c) { c.inputs.insert_or_assign("logits", gen::real_array({3}, {1, 2, 3})); });
+  with("empty batch", "logits.shape", [](Case& c) {
+    c.inputs.insert_or_assign("logits", gen::real_array({0, 3}, {}));
+    c.inputs.insert_or_assign("target", gen::real_array({0}, {}));
+  });
+  with("empty spatial extent", "logits.shape", [](Case& c) {
+    c.inputs.insert_or_assign("logits", gen::real_array({2, 3, 0}, {}));
+    c.inputs.insert_or_assign("target", gen::real_array({2, 0}, {}));
+  });
+  with("one target too many", "target.shape", [](Case& c) { c.inputs.insert_or_assign("target", gen::real_array({3}, {0, 1, 2})); });
+  with("target of [N, C, d] logits without d", "target.shape", [](Case& c) {
+    c.inputs.insert_or_assign("logits", gen::real_array({2, 3, 1}, {1, 2, 3, -1, 0, 1}));
+  });
+  with("probability target of the wrong shape", "target.shape", [](Case& c) {
+    c.spec["target_type"] = "probabilities";
+    c.inputs.insert_or_assign("target", gen::real_array({2, 2}, {1, 0, 0, 1}));
+  });
+  with("class index = C", "target[1]", [](Case& c) { c.inputs.insert_or_assign("target", gen::real_array({2}, {0, 3})); });
+  with("negative class index", "target[0]", [](Case& c) { c.inputs.insert_or_assign("target", gen::real_array({2}, {-1, 0})); });
+  with("fractional class index", "target[1]", [](Case& c) { c.inputs.insert_or_assign("target", gen::real_array({2}, {0, 0.5})); });
+  with("probability above 1", "target[4]", [](Case& c) {
+    c.spec["target_type"] = "probabilities";
+    c.inputs.insert_or_assign("target", gen::real_array({2, 3}, {1, 0, 0, 0, 1.5, 0}));
+  });
+  with("negative probability", "target[0]", [](Case& c) {
+    c.spec["target_type"] = "probabilities";
+    c.inputs.insert_or_assign("target", gen::real_array({2, 3}, {-0.5, 1, 0, 0, 1, 0}));
+  });
+  with("infinite logit", "logits[2]", [](Case& c) {
+    c.inputs.insert_or_assign("logits", gen::real_array({2, 3}, {1, 2, INFINITY, -1, 0, 1}));
+  });
+  with("weight of the wrong shape", "weight.shape", [](Case& c) { c.inputs.emplace("weight", gen::real_array({2}, {1, 1})); });
+  with("negative weight", "weight[1]", [](Case& c) { c.inputs.emplace("weight", gen::real_array({3}, {1, -1, 1})); });
+  with("every target ignored under the mean", "target", [](Case& c) {
+    c.inputs.insert_or_assign("target", gen::real_array({2}, {-100, -100}));
+  });
+  with("every target of weight 0 under the mean", "target", [](Case& c) {
+    c.inputs.emplace("weight", gen::real_array({3}, {0, 1, 0}));
+  });
+  return out;
 }
 
 }  // namespace
@@ -202,24 +159,36 @@ const Entry& cross_entropy_entry() {
   static const Entry entry{
       .name = CrossEntropy::op,
       .kind = "loss",
-      .summary = "softmax cross-entropy on logits [N, C] with class-index targets; loss and d loss / d logits",
+      .summary = "softmax cross-entropy on logits [N, C, d1..dk] with class-index or probability targets, class "
+                 "weights, ignore_index and label smoothing; loss and its gradients",
       .doc = "losses/cross_entropy.md",
       .fields = fields_of<CrossEntropy>(),
       .presets = presets_of_spec<CrossEntropy>(),
-      .inputs = {{"logits", "[N, C]", "unnormalized log-probabilities"},
-                 {"target", "[N]", "class index of each row, in [0, C)", true}},
-      .outputs = {{"loss", "[] or [N] (reduction none)", "the reduced loss"},
-                  {"grad_logits", "[N, C]", "d(sum of loss) / d logits"}},
+      .inputs = {{"logits", "[N, C] or [N, C, d1, ..., dk]", "unnormalized log-probabilities, classes on axis 1"},
+                 {"target", "[N, d1, ..., dk] or the logits' shape",
+                  "class indices in [0, C) or ignore_index (target_type indices), or probabilities in [0, 1] "
+                  "(target_type probabilities)"},
+                 {"weight", "[C]", "class weights, finite and >= 0; absent: every weight 1", false, true}},
+      .outputs = {{"loss", "[] or the target positions' shape [N, d1..dk] (reduction none)", "the reduced loss"},
+                  {"grad_logits", "the logits' shape", "d(sum of loss) / d logits"},
+                  {"grad_target", "the logits' shape", "d(sum of loss) / d target (probability targets only)", false,
+                   true}},
       .make_spec = make_spec_json<CrossEntropy>,
       .reference = run_reference,
       .fast = run_fast,
       .error_bound = run_error_model,
-      .generator = generate,
-      .derivative_generator = generate_moderate,
+      .generator = cases::any,
+      .derivative_generator = cases::moderate,
       .invalid_cases = invalid_cases,
-      .wrong_variants = wrong_variants(),
-      .gradients = {{"loss", "logits", "grad_logits"}},
-      .deviations = {},
+      .wrong_variants = cases::wrong_variants(),
+      .gradients = {{"loss", "logits", "grad_logits"}, {"loss", "target", "grad_target"}},
+      .deviations = {{"an infinite logit (a -inf mask) is refused",
+                      "PyTorch accepts -inf logits for masked classes; 0 * inf in the target mass would need a "
+                      "convention of its own, so gradref asks for a finite large negative logit instead"},
+                     {"a mean over targets of total weight 0 is refused",
+                      "PyTorch returns nan (0/0); gradref names the problem instead"},
+                     {"unbatched input [C] with target [] is not accepted",
+                      "give it as a batch of one, [1, C] with target [1]: the values are the same"}},
   };
   return entry;
 }

@@ -5,7 +5,8 @@
 
 namespace gradref::reference {
 template CrossEntropyResult<Real> cross_entropy<Real>(const spec::CrossEntropy&, const Array<Real>&,
-                                                      std::span<const std::int64_t>);
+                                                      const CrossEntropyTarget<Real>&, const Array<Real>*);
 template CrossEntropyResult<Tracked> cross_entropy<Tracked>(const spec::CrossEntropy&, const Array<Tracked>&,
-                                                            std::span<const std::int64_t>);
+                                                            const CrossEntropyTarget<Tracked>&,
+                                                            const Array<Tracked>*);
 }  // namespace gradref::reference

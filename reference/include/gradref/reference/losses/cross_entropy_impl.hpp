@@ -1,67 +1,177 @@
 #pragma once
 // Definition of reference::cross_entropy (instantiated in reference/src).
 //
-// Per row, with m = max_j z_j and e_j = exp(z_j - m):
-//   rest = sum_{j != y} e_j,   S = rest + e_y,
-//   loss = log1p(rest) if z_y = m, else log S + (m - z_y),
-//   grad_j = e_j / S * scale (j != y),   grad_y = -(rest / S) * scale,
-// with scale = 1/N for the mean and 1 otherwise. Shifting by the row max keeps every
-// exponent <= 0, so nothing overflows for any finite logits. Summing the other
-// classes apart from the target avoids the cancellations 1 - p_y and log(1 + rest)
-// when the target dominates: without it a row [0, -360] with target 0 has loss and
-// gradient e^-360 that rounding at any practical precision turns into exactly 0,
-// where evaluations at p and 2p bits would agree and certify a wrong zero. The
-// Forming m - z_y first keeps large logits out of the loss's last addition, and
-// makes the loss exactly invariant under shifting a row (z_j - m does not change).
-// The order of operations is the fast kernels' (e_j * (1/S)), which the Tracked
-// instantiation analyses.
+// Each target position's row of C logits z, with target mass t (spec/cross_entropy.hpp):
+//   m = max_j z_j, jm = the first j with z_j = m, e_j = exp(z_j - m) (so e_jm = 1),
+//   r = sum_{j != jm} e_j,  S = r + 1,  -log p_j = log1p(r) + (m - z_j),
+//   loss = sum_j t_j (-log p_j),
+//   grad_j = (e_j * Tm_j - t_j * Rm_j) * (1 / S) * scale,
+// where Tm_j = T - t_j and Rm_j = S - e_j, except Tm_jt = sum_{j != jt} t_j for the
+// class jt of largest mass and Rm_jm = r. This is T p_j - t_j written so that nothing
+// cancels: S - e_j >= 1 and T - t_j >= t_jt for the other classes, and the two
+// sums that could cancel catastrophically (1 - p_jm, T - t_jt) are summed directly.
+// Without that, a row [0, -360] with target 0 has loss and gradient e^-360 that
+// rounding at any practical precision turns into exactly 0, where evaluations at p
+// and 2p bits would agree and certify a wrong zero. Shifting by the row max keeps
+// every exponent <= 0 and makes the loss exactly invariant under shifting a row.
+//
+// An index target without label smoothing is a single mass a = w_y at y, and the
+// row takes the short form loss = a (-log p_y), grad_j = e_j * a, grad_y = -(a * Rm_y)
+// (times 1 / S and scale): the same formula with every t_j = 0 term dropped.
+// The order of operations is the fast kernel's, which the Tracked instantiation analyses.
 #include <vector>
 
 #include "gradref/reference/losses/cross_entropy.hpp"
+#include "gradref/reference/losses/value_text.hpp"
 #include "gradref/reference/math.hpp"
 
 namespace gradref::reference {
+namespace cross_entropy_detail {
+
+/// A row's target mass: a single class (dense empty) or one mass per class.
+template <class T>
+struct Mass {
+  std::int64_t y = 0;  ///< single class
+  T a = T(0.0);        ///< its mass
+  std::vector<T> t;    ///< dense masses, or empty
+};
+
+/// Loss of one row; writes its gradient (before the reduction scale) to grad and
+/// -log p_j to nlp when dense.
+template <class T>
+T row(const std::vector<T>& z, const Mass<T>& mass, std::vector<T>& grad, std::vector<T>& nlp) {
+  using std::exp;
+  using std::log1p;
+  const std::size_t classes = z.size();
+  T m = z[0];
+  for (const T& zj : z) m = maximum(m, zj);
+  std::size_t jm = 0;
+  while (!(z[jm] == m)) ++jm;
+  std::vector<T> e(classes, T(0.0));
+  for (std::size_t j = 0; j < classes; ++j) e[j] = exp(z[j] - m);
+  e[jm] = T(0.0);
+  const T r = sum(std::span<const T>(e));
+  e[jm] = T(1.0);
+  const T s = r + T(1.0);
+  const T log_s = log1p(r);
+  const T inv_s = T(1.0) / s;
+  const auto rest_of = [&](std::size_t j) { return j == jm ? r : s - e[j]; };
+
+  if (mass.t.empty()) {
+    const auto y = static_cast<std::size_t>(mass.y);
+    for (std::size_t j = 0; j < classes; ++j) grad[j] = (j == y ? -(mass.a * rest_of(j)) : e[j] * mass.a) * inv_s;
+    return mass.a * (log_s + (m - z[y]));
+  }
+
+  const std::vector<T>& t = mass.t;
+  std::size_t jt = 0;
+  for (std::size_t j = 1; j < classes; ++j)
+    if (t[jt] < t[j]) jt = j;
+  std::vector<T> others = t;
+  others[jt] = T(0.0);
+  const T t_rest = sum(std::span<const T>(others));
+  const T t_total = t_rest + t[jt];
+  std::vector<T> terms(classes, T(0.0));
+  for (std::size_t j = 0; j < classes; ++j) {
+    nlp[j] = log_s + (m - z[j]);
+    terms[j] = t[j] * nlp[j];
+    const T tm = j == jt ? t_rest : t_total - t[j];
+    grad[j] = (t[j] == T(0.0) ? e[j] * tm : e[j] * tm - t[j] * rest_of(j)) * inv_s;
+  }
+  return sum(std::span<const T>(terms));
+}
+
+}  // namespace cross_entropy_detail
 
 template <class T>
 CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>& logits,
-                                    std::span<const std::int64_t> target) {
-  using std::exp;
-  using std::log;
-  using std::log1p;
-  const auto [rows, classes] = spec::cross_entropy_dims(s, logits.shape(), Shape{static_cast<std::int64_t>(target.size())});
-  spec::check_targets(target, classes);
+                                    const CrossEntropyTarget<T>& target, const Array<T>* weight) {
+  const bool indices = s.target_type == spec::TargetType::indices;
+  if (!indices && !target.probabilities)
+    throw InvalidInput(spec::CrossEntropy::op, "target", "missing", "probabilities for target_type probabilities");
+  const Shape target_shape = indices ? target.index_shape : target.probabilities->shape();
+  const spec::ClassLayout l =
+      spec::cross_entropy_layout(s, logits.shape(), target_shape, weight ? &weight->shape() : nullptr);
+  const auto text = [](const T& x) { return value_text(x); };
+  spec::check_logits(logits.span(), text);
+  if (weight) spec::check_class_weights(spec::CrossEntropy::op, weight->shape(), weight->span(), l.classes, text);
+  if (indices)
+    spec::check_class_targets(spec::CrossEntropy::op, target.indices, l.classes, s.ignore_index);
+  else
+    spec::check_probability_targets(target.probabilities->span(), text);
 
+  const std::int64_t positions = l.positions(), classes = l.classes;
+  const bool smoothing = s.label_smoothing > 0.0;
+  const T keep = T(1.0) - T(s.label_smoothing);
+  const T spread = T(s.label_smoothing) / T(static_cast<double>(classes));
+  const auto ignored = [&](std::int64_t i) { return indices && target.indices[static_cast<std::size_t>(i)] == s.ignore_index; };
+
+  // The mean's divisor: the total weight of the non-ignored index targets, or the
+  // number of positions (a count is an exact constant, as the kernel holds it).
   const bool mean = s.reduction == spec::Reduction::mean;
-  const T scale = mean ? T(1.0) / T(static_cast<double>(rows)) : T(1.0);
-  std::vector<T> losses;
-  losses.reserve(static_cast<std::size_t>(rows));
-  Array<T> grad(logits.shape(), T(0.0));
-  std::vector<T> e(static_cast<std::size_t>(classes), T(0.0));
+  T divisor = T(static_cast<double>(positions));
+  if (mean && indices) {
+    std::vector<T> weights;
+    std::int64_t count = 0;
+    for (std::int64_t i = 0; i < positions; ++i) {
+      if (ignored(i)) continue;
+      ++count;
+      if (weight) weights.push_back((*weight)[target.indices[static_cast<std::size_t>(i)]]);
+    }
+    divisor = weight ? sum(std::span<const T>(weights)) : T(static_cast<double>(count));
+    spec::require_positive_total_weight(spec::CrossEntropy::op, T(0.0) < divisor);
+  }
+  const T scale = T(1.0) / divisor;
 
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const auto z = logits.slice(i * classes, classes);
-    T m = z[0];
-    for (const T& zj : z) m = maximum(m, zj);
-    for (std::int64_t j = 0; j < classes; ++j) e[static_cast<std::size_t>(j)] = exp(z[static_cast<std::size_t>(j)] - m);
-    const auto y = static_cast<std::size_t>(target[static_cast<std::size_t>(i)]);
-    const T e_y = e[y];
-    e[y] = T(0.0);
-    const T rest = sum(std::span<const T>(e));
-    e[y] = e_y;
-    const T total = rest + e_y;
-    losses.push_back(z[y] == m ? log1p(rest) : log(total) + (m - z[y]));
-    const T inv_total = T(1.0) / total;
-    for (std::int64_t j = 0; j < classes; ++j) {
-      const T p = static_cast<std::size_t>(j) == y ? -(rest * inv_total) : e[static_cast<std::size_t>(j)] * inv_total;
-      grad[i * classes + j] = p * scale;
+  std::vector<T> losses(static_cast<std::size_t>(positions), T(0.0));
+  Array<T> grad(logits.shape(), T(0.0));
+  Array<T> grad_target = indices ? Array<T>() : Array<T>(logits.shape(), T(0.0));
+  std::vector<T> z(static_cast<std::size_t>(classes), T(0.0)), g = z, nlp = z;
+  for (std::int64_t i = 0; i < positions; ++i) {
+    if (ignored(i)) continue;
+    for (std::int64_t c = 0; c < classes; ++c) z[static_cast<std::size_t>(c)] = logits[l.offset(i, c)];
+    cross_entropy_detail::Mass<T> mass;
+    if (indices) {
+      const std::int64_t y = target.indices[static_cast<std::size_t>(i)];
+      const T w_y = weight ? (*weight)[y] : T(1.0);
+      mass.y = y;
+      mass.a = w_y;
+      if (smoothing) {
+        mass.t.assign(static_cast<std::size_t>(classes), spread);
+        if (weight)
+          for (std::int64_t c = 0; c < classes; ++c) mass.t[static_cast<std::size_t>(c)] = spread * (*weight)[c];
+        mass.t[static_cast<std::size_t>(y)] = (weight ? keep * w_y : keep) + mass.t[static_cast<std::size_t>(y)];
+      }
+    } else {
+      mass.t.resize(static_cast<std::size_t>(classes), T(0.0));
+      for (std::int64_t c = 0; c < classes; ++c) {
+        T t = (*target.probabilities)[l.offset(i, c)];
+        if (smoothing) t = t * keep + spread;
+        if (weight) t = t * (*weight)[c];
+        mass.t[static_cast<std::size_t>(c)] = t;
+      }
+    }
+    losses[static_cast<std::size_t>(i)] = cross_entropy_detail::row(z, mass, g, nlp);
+    for (std::int64_t c = 0; c < classes; ++c) {
+      const T gc = g[static_cast<std::size_t>(c)];
+      grad[l.offset(i, c)] = mean ? gc * scale : gc;
+      if (indices) continue;
+      T gt = nlp[static_cast<std::size_t>(c)];
+      if (weight) gt = gt * (*weight)[c];
+      if (smoothing) gt = gt * keep;
+      grad_target[l.offset(i, c)] = mean ? gt * scale : gt;
     }
   }
 
-  if (s.reduction == spec::Reduction::none)
-    return {Array<T>(Shape{rows}, std::move(losses)), std::move(grad)};
-  T total = sum(std::span<const T>(losses));
-  if (mean) total = total / T(static_cast<double>(rows));
-  return {Array<T>(Shape{}, std::vector<T>{total}), std::move(grad)};
+  CrossEntropyResult<T> out{Array<T>(), std::move(grad), std::move(grad_target)};
+  if (s.reduction == spec::Reduction::none) {
+    out.loss = Array<T>(l.target_shape, std::move(losses));
+  } else {
+    T total = sum(std::span<const T>(losses));
+    if (mean) total = total / divisor;
+    out.loss = Array<T>(Shape{}, std::vector<T>{total});
+  }
+  return out;
 }
 
 }  // namespace gradref::reference
