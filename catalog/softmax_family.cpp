@@ -22,54 +22,92 @@ void for_each_row(const spec::SoftmaxLayout& layout, F&& f) {
 
 std::int64_t dim_of(const Case& c) { return c.spec.at("dim").get<std::int64_t>(); }
 
-rc::Gen<double> logits(Dtype dtype, Draw draw) {
-  switch (draw) {
-    case Draw::moderate:
-    case Draw::wide: return gen::ordinary(dtype, -2, 1);
-    case Draw::large: {
-      const double lo = dtype == Dtype::float32 ? 100 : 800;
-      return rc::gen::map(rc::gen::inRange(0, 1000), [dtype, lo](int k) { return gen::in_dtype(lo + k * lo / 100, dtype); });
-    }
-    case Draw::hard:
-    case Draw::multi_axis: break;
+/// How large the logits of a case are.
+enum class Magnitude { ordinary, huge, hard };
+
+/// One magnitude per case, not per value, huge (to 1e4) or the hard mix one case in 16
+/// each: a row with one logit thousands above the others has a log-softmax of
+/// (z_j - m) - e^-thousands, whose float rounding the certified-digits test can only
+/// settle at thousands of bits when z_j - m is a rounding midpoint. Few such cases,
+/// and small ones, keep the tests fast.
+Magnitude magnitude_of(Draw draw) {
+  if (draw != Draw::hard && draw != Draw::multi_axis) return Magnitude::ordinary;
+  const int k = *rc::gen::inRange(0, 16);
+  return k == 0 ? Magnitude::huge : k == 1 ? Magnitude::hard : Magnitude::ordinary;
+}
+
+rc::Gen<double> logits(Dtype dtype, Draw draw, Magnitude magnitude) {
+  if (draw == Draw::large) {
+    const double lo = dtype == Dtype::float32 ? 100 : 800;
+    return rc::gen::map(rc::gen::inRange(0, 1000), [dtype, lo](int k) { return gen::in_dtype(lo + k * lo / 100, dtype); });
   }
-  return rc::gen::weightedOneOf<double>(
-      {{6, gen::ordinary(dtype, -2, 1)},
-       {1, rc::gen::map(gen::ordinary(dtype, 3, 3), [dtype](double x) { return gen::in_dtype(10 * x, dtype); })},  // |z| up to 1e4
-       {1, gen::hard(dtype, 1e4)}});
+  switch (magnitude) {
+    case Magnitude::huge:
+      return rc::gen::map(gen::ordinary(dtype, 3, 3), [dtype](double x) { return gen::in_dtype(10 * x, dtype); });
+    case Magnitude::hard: return gen::hard(dtype, 1e4);
+    case Magnitude::ordinary: break;
+  }
+  return gen::ordinary(dtype, -2, 1);
+}
+
+/// A shape and the axis its rows run along, small enough that each op stays within
+/// its share of the gate: mostly rank 1 to 4 with rows of 1 to 24 and a few rows
+/// across the other axes; sometimes rows of 60 to 140 (several summation blocks);
+/// sometimes short strided rows, 17 to 40 apart (several vectors of strided rows).
+/// `multi`: rank >= 2. `small`: only the first kind, for the finite differences,
+/// which evaluate the whole case a dozen times per entry they check, and for the
+/// cases of huge or hard logits.
+rc::Gen<std::pair<Shape, std::int64_t>> shapes(bool multi, bool small) {
+  return rc::gen::exec([multi, small] {
+    const int kind =
+        small ? 0 : *rc::gen::weightedOneOf<int>({{7, rc::gen::just(0)}, {1, rc::gen::just(1)}, {1, rc::gen::just(2)}});
+    const std::int64_t rank = std::max<std::int64_t>(multi || kind == 2 ? 2 : 1,
+                                                     *rc::gen::weightedOneOf<std::int64_t>({{3, rc::gen::just<std::int64_t>(1)},
+                                                                                            {4, rc::gen::just<std::int64_t>(2)},
+                                                                                            {2, rc::gen::just<std::int64_t>(3)},
+                                                                                            {1, rc::gen::just<std::int64_t>(4)}}));
+    const std::int64_t axis = *rc::gen::inRange<std::int64_t>(0, kind == 2 ? rank - 1 : rank);
+    Shape shape(static_cast<std::size_t>(rank), 1);
+    for (std::int64_t a = 0; a < rank; ++a) {
+      auto& extent = shape[static_cast<std::size_t>(a)];
+      if (a == axis)
+        extent = kind == 1   ? *rc::gen::inRange<std::int64_t>(60, 141)
+                 : kind == 2 ? *rc::gen::inRange<std::int64_t>(2, 7)
+                             : *rc::gen::weightedOneOf<std::int64_t>(
+                                   {{1, rc::gen::just<std::int64_t>(1)}, {6, rc::gen::inRange<std::int64_t>(2, 25)}});
+      else if (kind == 0)
+        extent = *rc::gen::inRange<std::int64_t>(1, rank == 4 ? 3 : 4);
+      else if (kind == 2 && a == axis + 1)
+        extent = *rc::gen::inRange<std::int64_t>(17, 41);
+    }
+    return std::pair<Shape, std::int64_t>{shape, axis};
+  });
 }
 
 }  // namespace
 
 rc::Gen<Case> cases(const char* op, Dtype dtype, Draw draw) {
   return rc::gen::exec([=] {
-    const std::int64_t rank = draw == Draw::multi_axis
-                                  ? *rc::gen::inRange<std::int64_t>(2, 5)
-                                  : *rc::gen::weightedOneOf<std::int64_t>({{3, rc::gen::just<std::int64_t>(1)},
-                                                                           {4, rc::gen::just<std::int64_t>(2)},
-                                                                           {2, rc::gen::just<std::int64_t>(3)},
-                                                                           {1, rc::gen::just<std::int64_t>(4)}});
-    const std::int64_t axis = *rc::gen::inRange<std::int64_t>(0, rank);
-    // Rows of 1, of up to 40, and now and then of several summation blocks.
-    const std::int64_t extent = *rc::gen::weightedOneOf<std::int64_t>({{1, rc::gen::just<std::int64_t>(1)},
-                                                                        {6, rc::gen::inRange<std::int64_t>(2, 41)},
-                                                                        {1, rc::gen::inRange<std::int64_t>(60, 201)}});
-    Shape shape(static_cast<std::size_t>(rank));
-    for (std::int64_t a = 0; a < rank; ++a) shape[static_cast<std::size_t>(a)] = a == axis ? extent : *rc::gen::inRange<std::int64_t>(1, 4);
+    const Magnitude magnitude = magnitude_of(draw);
+    const auto [shape_drawn, axis] =
+        *shapes(draw == Draw::multi_axis, draw == Draw::moderate || magnitude != Magnitude::ordinary);
+    Shape shape = shape_drawn;
+    const auto rank = static_cast<std::int64_t>(shape.size());
     if (draw == Draw::multi_axis) {
       auto& next = shape[static_cast<std::size_t>((axis + 1) % rank)];
-      shape[static_cast<std::size_t>(axis)] = std::max<std::int64_t>(extent, 2);
+      shape[static_cast<std::size_t>(axis)] = std::max<std::int64_t>(shape[static_cast<std::size_t>(axis)], 2);
       next = std::max<std::int64_t>(next, 2);
     }
     const std::int64_t dim = *rc::gen::arbitrary<bool>() ? axis : axis - rank;
     const spec::SoftmaxLayout layout = spec::softmax_layout(op, dim, shape, shape);
     const std::int64_t count = element_count(shape);
 
-    std::vector<double> z = *gen::values(count, logits(dtype, draw));
-    // Row patterns: as drawn, every entry tied, one entry 60 ahead, two maxima far ahead
-    // (the others' terms far below the working precision relative to the max's).
+    std::vector<double> z = *gen::values(count, logits(dtype, draw, magnitude));
+    // Row patterns: as drawn (0, 4), every entry tied (1), one entry 60 ahead (2), two
+    // maxima 300 ahead of the row's max (3): the others' terms, e^-300 = 2^-433 of the
+    // maxima's, lie below 256-bit precision, yet evaluations at 512 bits certify them.
     const int pattern = draw == Draw::wide ? 2 : draw == Draw::large ? 0 : *rc::gen::inRange(0, 5);
-    const double ahead = draw == Draw::wide ? 2000 : pattern == 2 || draw == Draw::moderate ? 60 : 1000;
+    const double ahead = draw == Draw::wide ? 2000 : pattern == 2 || draw == Draw::moderate ? 60 : 300;
     for_each_row(layout, [&](const std::vector<std::size_t>& row) {
       const std::size_t mid = row[row.size() / 2];
       if (pattern == 1)
