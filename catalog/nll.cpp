@@ -75,21 +75,24 @@ struct Draw {
   bool moderate = false;         ///< inputs of ordinary size, weights in [0.1, 10]
 };
 
-/// Input [N, C] or [N, C, d1] or [N, C, d1, d2].
+/// Input [N, C] with C up to 200, or [N, C, d1] (C to 16, d1 to 40: up to 320
+/// positions, several summation blocks), or [N, C, d1, d2] (C, d1, d2 to 8): at most
+/// a few thousand elements, so that 512-bit finite differences stay cheap.
 Shape input_shape(bool wide_classes) {
   const std::int64_t batch = *rc::gen::inRange<std::int64_t>(1, 9);
-  const std::int64_t classes =
-      wide_classes ? *rc::gen::inRange<std::int64_t>(2, 41)
-                   : *rc::gen::weightedOneOf<std::int64_t>({{1, rc::gen::just<std::int64_t>(1)},
-                                                            {6, rc::gen::inRange<std::int64_t>(2, 41)},
-                                                            {1, rc::gen::inRange<std::int64_t>(60, 201)}});
+  const auto classes = [wide_classes](std::int64_t most) {
+    return *rc::gen::inRange<std::int64_t>(wide_classes ? 2 : 1, most + 1);
+  };
   switch (*rc::gen::weightedOneOf<int>({{5, rc::gen::just(0)}, {2, rc::gen::just(1)}, {1, rc::gen::just(2)}})) {
-    case 1:  // up to 320 positions: several summation blocks
-      return {batch, classes, *rc::gen::inRange<std::int64_t>(1, 41)};
+    case 1:
+      return {batch, classes(16), *rc::gen::inRange<std::int64_t>(1, 41)};
     case 2:
-      return {batch, classes, *rc::gen::inRange<std::int64_t>(1, 9), *rc::gen::inRange<std::int64_t>(1, 9)};
+      return {batch, classes(8), *rc::gen::inRange<std::int64_t>(1, 9), *rc::gen::inRange<std::int64_t>(1, 9)};
     default:
-      return {batch, classes};
+      return {batch, wide_classes ? classes(40)
+                                  : *rc::gen::weightedOneOf<std::int64_t>({{1, rc::gen::just<std::int64_t>(1)},
+                                                                          {6, rc::gen::inRange<std::int64_t>(2, 41)},
+                                                                          {1, rc::gen::inRange<std::int64_t>(60, 201)}})};
   }
 }
 
