@@ -94,7 +94,8 @@ rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
     if (draw.shared_zeros)
       for (std::size_t k = 0; k < q.size(); ++k)
         if (p[k] == 0) q[k] = 0;
-    if (s.q_form == s.p_form && draw.q_rows == gen::Rows::hard && *rc::gen::inRange(0, 6) == 0) q = p;  // H(P, P) = H(P)
+    if (s.q_form == s.p_form && draw.q_rows == gen::Rows::hard && *rc::gen::inRange(0, 6) == 0)
+      q = p;  // H(P, P) = H(P)
     Case c{CrossEntropyPq::op, spec_to_json(s), {}};
     c.inputs.emplace("p", gen::real_array({rows, classes}, p));
     c.inputs.emplace("q", gen::real_array({rows, classes}, q));
@@ -157,8 +158,7 @@ std::vector<InvalidCase> invalid_cases() {
       {"infinite probability in q", with_input(b, "q", {2, 3}, {0.5, 0.25, 0.25, 0.5, INFINITY, 0}), "q[4]"},
       {"log q = -inf (give zeros as probabilities)",
        with_spec(with_input(b, "q", {2, 3}, {-1, -2, -3, -INFINITY, -1, -1}), "q_form", "log"), "q[3]"},
-      {"log p = +inf", with_spec(with_input(b, "p", {2, 3}, {-1, INFINITY, -3, 0, -1, -1}), "p_form", "log"),
-       "p[1]"},
+      {"log p = +inf", with_spec(with_input(b, "p", {2, 3}, {-1, INFINITY, -3, 0, -1, -1}), "p_form", "log"), "p[1]"},
   };
 }
 
@@ -199,7 +199,8 @@ NamedArrays<double> naive(const Case& c, Mistake mistake) {
   else if (s.reduction == KlReduction::row)
     out.emplace("loss", widened<T>({rows}, row_sums));
   else
-    out.emplace("loss", Array<double>(Shape{}, std::vector<double>{static_cast<double>(total / static_cast<T>(divisor))}));
+    out.emplace("loss",
+                Array<double>(Shape{}, std::vector<double>{static_cast<double>(total / static_cast<T>(divisor))}));
   out.emplace("grad_p", widened<T>(p_in.shape(), grad_p));
   out.emplace("grad_q", widened<T>(p_in.shape(), grad_q));
   return out;
@@ -238,13 +239,15 @@ const Entry& cross_entropy_pq_entry() {
   static const Entry entry{
       .name = CrossEntropyPq::op,
       .kind = "loss",
-      .summary = "cross-entropy H(P, Q) (nats) between the rows of p and q [N, K], as probabilities or logs; "
-                 "loss, d loss / d p and d loss / d q",
+      .summary =
+          "cross-entropy H(P, Q) (nats) between the rows of p and q [N, K], as probabilities or logs; "
+          "loss, d loss / d p and d loss / d q",
       .doc = "losses/cross_entropy_pq.md",
       .fields = fields_of<CrossEntropyPq>(),
       .presets = presets_of_spec<CrossEntropyPq>(),
-      .inputs = {{"p", "[N, K]", "the true distribution P per row: probabilities (>= 0) or logs (p_form); "
-                                 "torch's target"},
+      .inputs = {{"p", "[N, K]",
+                  "the true distribution P per row: probabilities (>= 0) or logs (p_form); "
+                  "torch's target"},
                  {"q", "[N, K]", "the model distribution Q per row: probabilities (>= 0) or logs (q_form)"}},
       .outputs = {{"loss", "[N, K] (none), [N] (row) or []", "the terms -p log q, reduced"},
                   {"grad_p", "[N, K]", "d(sum of loss) / d p, with respect to p in its form"},

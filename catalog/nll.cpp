@@ -89,36 +89,37 @@ Shape input_shape(bool wide_classes) {
     case 2:
       return {batch, classes(8), *rc::gen::inRange<std::int64_t>(1, 9), *rc::gen::inRange<std::int64_t>(1, 9)};
     default:
-      return {batch, wide_classes ? classes(40)
-                                  : *rc::gen::weightedOneOf<std::int64_t>({{1, rc::gen::just<std::int64_t>(1)},
-                                                                          {6, rc::gen::inRange<std::int64_t>(2, 41)},
-                                                                          {1, rc::gen::inRange<std::int64_t>(60, 201)}})};
+      return {batch, wide_classes
+                         ? classes(40)
+                         : *rc::gen::weightedOneOf<std::int64_t>({{1, rc::gen::just<std::int64_t>(1)},
+                                                                  {6, rc::gen::inRange<std::int64_t>(2, 41)},
+                                                                  {1, rc::gen::inRange<std::int64_t>(60, 201)}})};
   }
 }
 
 rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
   return rc::gen::exec([=] {
     Nll s;
-    s.reduction = draw.weighted_mean ? spec::Reduction::mean
-                                     : *rc::gen::element(spec::Reduction::mean, spec::Reduction::sum,
-                                                         spec::Reduction::none);
+    s.reduction = draw.weighted_mean
+                      ? spec::Reduction::mean
+                      : *rc::gen::element(spec::Reduction::mean, spec::Reduction::sum, spec::Reduction::none);
     const Shape shape = input_shape(draw.ignore_in_range);
     const spec::ClassLayout layout = spec::class_layout(Nll::op, "input", shape);
     const std::int64_t classes = layout.classes;
     s.ignore_index = draw.ignore_in_range
                          ? *rc::gen::inRange<std::int64_t>(0, classes)
-                         : *rc::gen::weightedOneOf<std::int64_t>(
-                               {{4, rc::gen::just(spec::default_ignore_index)},
-                                {1, rc::gen::just<std::int64_t>(-1)},
-                                {2, rc::gen::inRange<std::int64_t>(0, classes)}});
+                         : *rc::gen::weightedOneOf<std::int64_t>({{4, rc::gen::just(spec::default_ignore_index)},
+                                                                  {1, rc::gen::just<std::int64_t>(-1)},
+                                                                  {2, rc::gen::inRange<std::int64_t>(0, classes)}});
     // One target in six (at least one with ignore_in_range) is ignore_index: a
     // negative one is allowed although it is no class.
     std::vector<double> y(static_cast<std::size_t>(layout.positions()));
     for (double& t : y)
       t = static_cast<double>(*rc::gen::inRange(0, 6) == 0 ? s.ignore_index
-                                                            : *rc::gen::inRange<std::int64_t>(0, classes));
-    if (draw.ignore_in_range) y[static_cast<std::size_t>(*rc::gen::inRange<std::int64_t>(0, layout.positions()))] =
-        static_cast<double>(s.ignore_index);
+                                                           : *rc::gen::inRange<std::int64_t>(0, classes));
+    if (draw.ignore_in_range)
+      y[static_cast<std::size_t>(*rc::gen::inRange<std::int64_t>(0, layout.positions()))] =
+          static_cast<double>(s.ignore_index);
     // Log-probabilities (mostly <= 0), any sign now and then, and hard values: zeros,
     // subnormals, magnitudes to 1e30.
     const auto log_probability =
@@ -137,7 +138,8 @@ rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
                     {{8, rc::gen::map(gen::ordinary(dtype, -2, 0),
                                       [dtype](double v) { return gen::in_dtype(std::abs(v) * 10, dtype); })},
                      {1, rc::gen::just(0.0)},
-                     {1, rc::gen::map(rc::gen::inRange(1, 1000), [dtype](int k) { return gen::subnormal(dtype, k); })}});
+                     {1,
+                      rc::gen::map(rc::gen::inRange(1, 1000), [dtype](int k) { return gen::subnormal(dtype, k); })}});
       w = *gen::values(classes, weight_value);
     }
     if (s.reduction == spec::Reduction::mean) {
@@ -201,8 +203,8 @@ std::vector<InvalidCase> invalid_cases() {
       {"input of rank 1", with_input(with_input(b, "input", {3}, {-1, -2, -3}), "target", {}, {1}), "input.shape"},
       {"empty batch", with_input(with_input(b, "input", {0, 3}, {}), "target", {0}, {}), "input.shape"},
       {"target shaped [N, 1] for input [N, C]", with_input(b, "target", {2, 1}, {1, 0}), "target.shape"},
-      {"target shaped [N] for input [N, C, d1]",
-       with_input(b, "input", {2, 3, 1}, {-1.5, -0.5, -2, -0.25, -3, -1}), "target.shape"},
+      {"target shaped [N] for input [N, C, d1]", with_input(b, "input", {2, 3, 1}, {-1.5, -0.5, -2, -0.25, -3, -1}),
+       "target.shape"},
       {"class index = C", with_input(b, "target", {2}, {1, 3}), "target[1]"},
       {"negative class index other than ignore_index", with_input(b, "target", {2}, {-1, 0}), "target[0]"},
       {"-100 with ignore_index -1", with_spec(with_input(b, "target", {2}, {1, -100}), "ignore_index", -1),
@@ -233,8 +235,8 @@ NamedArrays<double> naive(const Case& c, Divisor divisor, bool weight_by_positio
   const Array<std::int64_t> target = targets_of(c);
   const spec::ClassLayout layout = spec::class_layout(Nll::op, "input", input_in.shape());
   const std::vector<T> x = exact_values<T>(input_in, Nll::op, "input");
-  const std::vector<T> weight =
-      weight_in ? exact_values<T>(*weight_in, Nll::op, "weight") : std::vector<T>(static_cast<std::size_t>(layout.classes), T(1));
+  const std::vector<T> weight = weight_in ? exact_values<T>(*weight_in, Nll::op, "weight")
+                                          : std::vector<T>(static_cast<std::size_t>(layout.classes), T(1));
   std::vector<T> loss(static_cast<std::size_t>(layout.positions())), w(loss.size());
   T total = 0, total_weight = 0;
   std::int64_t counted = 0;
@@ -242,7 +244,8 @@ NamedArrays<double> naive(const Case& c, Divisor divisor, bool weight_by_positio
     const std::int64_t y = target[i];
     if (y == s.ignore_index) continue;
     w[static_cast<std::size_t>(i)] = weight[static_cast<std::size_t>(weight_by_position ? i % layout.classes : y)];
-    loss[static_cast<std::size_t>(i)] = -w[static_cast<std::size_t>(i)] * x[static_cast<std::size_t>(layout.offset(i, y))];
+    loss[static_cast<std::size_t>(i)] =
+        -w[static_cast<std::size_t>(i)] * x[static_cast<std::size_t>(layout.offset(i, y))];
     total += loss[static_cast<std::size_t>(i)];
     total_weight += w[static_cast<std::size_t>(i)];
     ++counted;
@@ -254,7 +257,8 @@ NamedArrays<double> naive(const Case& c, Divisor divisor, bool weight_by_positio
   std::vector<T> grad(x.size(), T(0));
   for (std::int64_t i = 0; i < layout.positions(); ++i)
     if (target[i] != s.ignore_index)
-      grad[static_cast<std::size_t>(layout.offset(i, target[i]))] = mean ? -w[static_cast<std::size_t>(i)] / d : -w[static_cast<std::size_t>(i)];
+      grad[static_cast<std::size_t>(layout.offset(i, target[i]))] =
+          mean ? -w[static_cast<std::size_t>(i)] / d : -w[static_cast<std::size_t>(i)];
   NamedArrays<double> out;
   if (s.reduction == spec::Reduction::none)
     out.emplace("loss", widened<T>(layout.target_shape, loss));
@@ -306,14 +310,14 @@ const Entry& nll_entry() {
   static const Entry entry{
       .name = Nll::op,
       .kind = "loss",
-      .summary = "negative log-likelihood on log-probabilities [N, C, d1..dk] with class-index targets, optional "
-                 "class weights and ignore_index; loss and d loss / d input",
+      .summary =
+          "negative log-likelihood on log-probabilities [N, C, d1..dk] with class-index targets, optional "
+          "class weights and ignore_index; loss and d loss / d input",
       .doc = "losses/nll.md",
       .fields = fields_of<Nll>(),
       .presets = presets_of_spec<Nll>(),
       .inputs = {{"input", "[N, C] or [N, C, d1, ..., dk]", "log-probabilities (finite), classes on axis 1"},
-                 {"target", "[N] or [N, d1, ..., dk]", "class index in [0, C) of each position, or ignore_index",
-                  true},
+                 {"target", "[N] or [N, d1, ..., dk]", "class index in [0, C) of each position, or ignore_index", true},
                  {"weight", "[C]",
                   "class weights (finite, >= 0); absent: every weight 1. A constant: no gradient is reported "
                   "(PyTorch implements none)",

@@ -55,11 +55,13 @@ TEST(Information, CrossEntropyIsEntropyPlusDivergence) {
   const bool ok = rc::check("H(P, Q) = H(P) + D_KL(P || Q) per row, and so are the gradients", [] {
     const Case c0 = *cross_entropy_pq().generator(any_dtype());
     const Json forms = {{"p_form", c0.spec["p_form"]}, {"q_form", c0.spec["q_form"]}};
-    const Case ce = make_case(cross_entropy_pq(), {{"p_form", forms["p_form"]}, {"q_form", forms["q_form"]}, {"reduction", "row"}},
-                              c0.inputs);
-    const Case h = make_case(entropy(), {{"p_form", forms["p_form"]}, {"reduction", "none"}}, {{"p", c0.inputs.at("p")}});
-    const Case d = make_case(kl_divergence(), {{"p_form", forms["p_form"]}, {"q_form", forms["q_form"]}, {"reduction", "row"}},
-                             c0.inputs);
+    const Case ce =
+        make_case(cross_entropy_pq(), {{"p_form", forms["p_form"]}, {"q_form", forms["q_form"]}, {"reduction", "row"}},
+                  c0.inputs);
+    const Case h =
+        make_case(entropy(), {{"p_form", forms["p_form"]}, {"reduction", "none"}}, {{"p", c0.inputs.at("p")}});
+    const Case d = make_case(
+        kl_divergence(), {{"p_form", forms["p_form"]}, {"q_form", forms["q_form"]}, {"reduction", "row"}}, c0.inputs);
     const auto out_ce = catalog::evaluate_at(cross_entropy_pq(), ce, kBits);
     const auto out_h = catalog::evaluate_at(entropy(), h, kBits);
     const auto out_d = catalog::evaluate_at(kl_divergence(), d, kBits);
@@ -106,7 +108,8 @@ std::vector<double> dyadic_row(std::int64_t classes, int bits) {
   for (std::int64_t k = 1; k < classes; ++k) cuts.push_back(*rc::gen::inRange<std::int64_t>(0, total + 1));
   std::sort(cuts.begin(), cuts.end());
   std::vector<double> row;
-  for (std::size_t k = 1; k < cuts.size(); ++k) row.push_back(std::ldexp(static_cast<double>(cuts[k] - cuts[k - 1]), -bits));
+  for (std::size_t k = 1; k < cuts.size(); ++k)
+    row.push_back(std::ldexp(static_cast<double>(cuts[k] - cuts[k - 1]), -bits));
   return row;
 }
 
@@ -138,9 +141,9 @@ TEST(Information, GibbsInequality) {
       p.insert(p.end(), pr.begin(), pr.end());
       q.insert(q.end(), qr.begin(), qr.end());
     }
-    const Case d = make_case(kl_divergence(), {{"reduction", "row"}},
-                             {{"p", catalog::gen::real_array({rows, classes}, p)},
-                              {"q", catalog::gen::real_array({rows, classes}, q)}});
+    const Case d = make_case(
+        kl_divergence(), {{"reduction", "row"}},
+        {{"p", catalog::gen::real_array({rows, classes}, p)}, {"q", catalog::gen::real_array({rows, classes}, q)}});
     const auto out = catalog::evaluate_at(kl_divergence(), d, kBits);
     ScopedPrecision precision(kBits);
     const Real u = unit_roundoff();
@@ -179,7 +182,7 @@ TEST(Information, NegativeLogLikelihoodIsCrossEntropyFromTheEmpiricalDistributio
   const bool ok = rc::check("nll(mean, log q per row, y) = H(P_emp(y), Q)", [] {
     // A model distribution q over C classes, given as log-probabilities (finite).
     const Case source = *rc::gen::suchThat(cross_entropy_pq().generator(any_dtype()),
-                                          [](const Case& c) { return c.spec["q_form"] == "log"; });
+                                           [](const Case& c) { return c.spec["q_form"] == "log"; });
     const std::int64_t classes = source.inputs.at("q").extent(1);
     const std::vector<Real> log_q(source.inputs.at("q").values().begin(),
                                   source.inputs.at("q").values().begin() + classes);
@@ -197,8 +200,9 @@ TEST(Information, NegativeLogLikelihoodIsCrossEntropyFromTheEmpiricalDistributio
     ScopedPrecision precision(kBits);
     std::vector<Real> empirical;
     for (std::int64_t count : counts) empirical.push_back(Real(count) / Real(n));  // rounded at kBits
-    const Case cross = make_case(cross_entropy_pq(), {{"p_form", "prob"}, {"q_form", "log"}, {"reduction", "row"}},
-                                 {{"p", Array<Real>({1, classes}, empirical)}, {"q", Array<Real>({1, classes}, log_q)}});
+    const Case cross =
+        make_case(cross_entropy_pq(), {{"p_form", "prob"}, {"q_form", "log"}, {"reduction", "row"}},
+                  {{"p", Array<Real>({1, classes}, empirical)}, {"q", Array<Real>({1, classes}, log_q)}});
     const Real lhs = catalog::evaluate_at(nll(), likelihood, kBits).at("loss")[0];
     const Real rhs = catalog::evaluate_at(cross_entropy_pq(), cross, kBits).at("loss")[0];
     // M = (1/N) sum_i |log q_{y_i}|: the NLL's sum of N exact terms rounds at most

@@ -24,8 +24,7 @@
 namespace gradref::reference {
 
 template <class T>
-NllResult<T> nll(const spec::Nll& s, const Array<T>& input, const Array<std::int64_t>& target,
-                 const Array<T>* weight) {
+NllResult<T> nll(const spec::Nll& s, const Array<T>& input, const Array<std::int64_t>& target, const Array<T>* weight) {
   const spec::ClassLayout layout =
       spec::nll_layout(s, input.shape(), target.shape(), weight ? &weight->shape() : nullptr);
   const auto text = [](const Real& x) { return value_text(x); };
@@ -52,12 +51,12 @@ NllResult<T> nll(const spec::Nll& s, const Array<T>& input, const Array<std::int
   Array<T> grad(input.shape(), T(0.0));
   const auto scatter = [&](auto&& gradient_of) {
     for (std::int64_t i = 0; i < positions; ++i)
-      if (target[i] != s.ignore_index) grad[layout.offset(i, target[i])] = gradient_of(weights[static_cast<std::size_t>(i)]);
+      if (target[i] != s.ignore_index)
+        grad[layout.offset(i, target[i])] = gradient_of(weights[static_cast<std::size_t>(i)]);
   };
   if (s.reduction != spec::Reduction::mean) {
     scatter([](const T& w) { return -w; });
-    if (s.reduction == spec::Reduction::none)
-      return {Array<T>(layout.target_shape, std::move(terms)), std::move(grad)};
+    if (s.reduction == spec::Reduction::none) return {Array<T>(layout.target_shape, std::move(terms)), std::move(grad)};
     return {Array<T>(Shape{}, std::vector<T>{sum(std::span<const T>(terms))}), std::move(grad)};
   }
   const T total_weight =
