@@ -85,9 +85,9 @@ rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
     const std::int64_t classes = zeros        ? *rc::gen::inRange<std::int64_t>(2, 41)
                                  : draw.small ? *rc::gen::inRange<std::int64_t>(1, 17)
                                               : *gen::class_count();
-    // Rows of several summation blocks come one to three at a time: the certified
+    // Rows of several summation blocks come one or two at a time: the certified
     // evaluation at 4p bits and finite differences at 512 bits grow with N * K.
-    const std::int64_t rows = *rc::gen::inRange(1, classes > 40 ? 4 : draw.small ? 5 : 9);
+    const std::int64_t rows = *rc::gen::inRange(1, classes > 40 ? 3 : draw.small ? 5 : 9);
     const std::vector<double> p = *gen::distribution_rows(dtype, s.p_form, rows, classes, draw.p_rows);
     // q divides p in grad_q: no subnormal q, so that p / q stays finite.
     std::vector<double> q = *gen::distribution_rows(dtype, s.q_form, rows, classes, draw.q_rows, false);
