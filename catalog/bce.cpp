@@ -2,12 +2,15 @@
 #include <cmath>
 #include <optional>
 
+#include "binary_loss.hpp"
+#include "case_edits.hpp"
 #include "gradref/catalog/catalog.hpp"
 #include "gradref/catalog/generators.hpp"
 #include "gradref/catalog/spec_json.hpp"
 #include "gradref/catalog/support.hpp"
 #include "gradref/fast/losses/bce.hpp"
 #include "gradref/reference/losses/bce.hpp"
+#include "loss_outputs.hpp"
 
 namespace gradref::catalog {
 namespace {
@@ -16,36 +19,18 @@ using spec::Bce;
 
 Bce spec_of(const Case& c) { return spec_from_json<Bce>(c.spec, ""); }
 
-const Array<Real>* weight_of(const Case& c) {
-  auto it = c.inputs.find("weight");
-  return it == c.inputs.end() ? nullptr : &it->second;
-}
-
-template <class T>
-NamedArrays<T> named(reference::BinaryLossResult<T>&& r) {
-  NamedArrays<T> out;
-  out.emplace("loss", std::move(r.loss));
-  out.emplace("grad_input", std::move(r.grad_input));
-  out.emplace("grad_target", std::move(r.grad_target));
-  return out;
-}
+const Array<Real>* weight_of(const Case& c) { return binary::optional_input(c, "weight"); }
 
 NamedArrays<Real> run_reference(const Case& c) {
-  return named(reference::bce(spec_of(c), input(c, "input"), input(c, "target"), weight_of(c)));
+  return named_outputs(reference::bce(spec_of(c), input(c, "input"), input(c, "target"), weight_of(c)));
 }
 
 NamedArrays<Real> run_error_model(const Case& c, Dtype dtype) {
   ScopedPrecision precision(default_bits);
   ScopedRoundingModel model(fast_rounding_model());
-  std::optional<Array<Tracked>> weight;
-  if (const Array<Real>* w = weight_of(c)) weight = tracked(*w, dtype);
-  auto r = reference::bce(spec_of(c), tracked(input(c, "input"), dtype), tracked(input(c, "target"), dtype),
-                          weight ? &*weight : nullptr);
-  NamedArrays<Real> out;
-  out.emplace("loss", errors_of(r.loss));
-  out.emplace("grad_input", errors_of(r.grad_input));
-  out.emplace("grad_target", errors_of(r.grad_target));
-  return out;
+  const std::optional<Array<Tracked>> weight = binary::optional_tracked(c, "weight", dtype);
+  return named_errors(reference::bce(spec_of(c), tracked(input(c, "input"), dtype),
+                                     tracked(input(c, "target"), dtype), weight ? &*weight : nullptr));
 }
 
 /// The fast kernel on `c`, with `weight` in place of the case's (null: none).
@@ -53,20 +38,13 @@ template <class T>
 NamedArrays<double> fast_with(const Bce& s, const Case& c, const Array<Real>* weight_in) {
   const Array<Real>& input_in = input(c, "input");
   const Array<Real>& target_in = input(c, "target");
-  const std::int64_t n = spec::binary_loss_size(Bce::op, input_in.shape(), target_in.shape(),
-                                                weight_in ? &weight_in->shape() : nullptr);
+  spec::binary_loss_size(Bce::op, input_in.shape(), target_in.shape(), weight_in ? &weight_in->shape() : nullptr);
   const std::vector<T> p = exact_values<T>(input_in, Bce::op, "input");
   const std::vector<T> y = exact_values<T>(target_in, Bce::op, "target");
   const std::vector<T> w = weight_in ? exact_values<T>(*weight_in, Bce::op, "weight") : std::vector<T>{};
-  const Shape loss_shape = s.reduction == spec::Reduction::none ? input_in.shape() : Shape{};
-  std::vector<T> loss(static_cast<std::size_t>(element_count(loss_shape)));
-  std::vector<T> gi(static_cast<std::size_t>(n)), gt(static_cast<std::size_t>(n));
-  fast::bce<T>(s, input_in.shape(), p, y, w, loss, gi, gt);
-  NamedArrays<double> out;
-  out.emplace("loss", widened<T>(loss_shape, loss));
-  out.emplace("grad_input", widened<T>(input_in.shape(), gi));
-  out.emplace("grad_target", widened<T>(input_in.shape(), gt));
-  return out;
+  LossBuffers<T> out(input_in.shape(), s.reduction);
+  fast::bce<T>(s, input_in.shape(), p, y, w, out.loss, out.grad_input, out.grad_target);
+  return out.named();
 }
 
 NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
@@ -96,42 +74,11 @@ rc::Gen<double> probability(Dtype dtype) {
   });
 }
 
-/// A target in [0, 1]: hard labels 0 and 1, and soft labels.
-rc::Gen<double> label(Dtype dtype) {
-  return rc::gen::weightedOneOf<double>({
-      {2, rc::gen::just(0.0)},
-      {2, rc::gen::just(1.0)},
-      {1, rc::gen::just(0.5)},
-      {4, rc::gen::map(rc::gen::inRange(0, 1000001), [dtype](int k) { return gen::in_dtype(k * 1e-6, dtype); })},
-  });
-}
-
-/// A weight: ordinary values up to 10, zeros and subnormals.
-rc::Gen<double> weight_value(Dtype dtype) {
-  return rc::gen::weightedOneOf<double>({
-      {8, rc::gen::map(gen::ordinary(dtype, -2, 0), [dtype](double x) { return gen::in_dtype(std::abs(x) * 10, dtype); })},
-      {1, rc::gen::just(0.0)},
-      {1, rc::gen::map(rc::gen::inRange(1, 1000), [dtype](int k) { return gen::subnormal(dtype, k); })},
-  });
-}
-
-/// Shape [], [n] (to 200, several blocks of 64) or [N, C].
-rc::Gen<Shape> binary_loss_shape() {
-  return rc::gen::weightedOneOf<Shape>({
-      {1, rc::gen::just(Shape{})},
-      {3, rc::gen::map(rc::gen::inRange<std::int64_t>(1, 200), [](std::int64_t n) { return Shape{n}; })},
-      {4, rc::gen::map(rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 9), rc::gen::inRange<std::int64_t>(1, 40)),
-                       [](const std::tuple<std::int64_t, std::int64_t>& t) {
-                         return Shape{std::get<0>(t), std::get<1>(t)};
-                       })},
-  });
-}
-
 rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<Shape> shape_gen, rc::Gen<double> p_gen, rc::Gen<double> y_gen,
                             rc::Gen<double> w_gen) {
   return rc::gen::exec([=] {
     Bce s;
-    s.reduction = *rc::gen::element(spec::Reduction::mean, spec::Reduction::sum, spec::Reduction::none);
+    s.reduction = *binary::reductions();
     s.clamp_log = *rc::gen::arbitrary<bool>();
     const Shape shape = *shape_gen;
     const std::int64_t n = element_count(shape);
@@ -150,7 +97,8 @@ rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<Shape> shape_gen, rc::Gen<doubl
 }
 
 rc::Gen<Case> generate(Dtype dtype) {
-  return generate_with(dtype, binary_loss_shape(), probability(dtype), label(dtype), weight_value(dtype));
+  return generate_with(dtype, binary::shapes(), probability(dtype), binary::labels(dtype, true),
+                       binary::weights(dtype, false));
 }
 
 /// p and y in [0.01, 0.99], weights in [0.1, 10]: every log and quotient moderate,
@@ -164,12 +112,7 @@ rc::Gen<Case> generate_moderate(Dtype dtype) {
                         [dtype, offset](int k) { return gen::in_dtype(k * 1e-6 + offset, dtype); });
   };
   const auto weight = rc::gen::map(rc::gen::inRange(1, 101), [dtype](int k) { return gen::in_dtype(k * 0.1, dtype); });
-  return generate_with(dtype, binary_loss_shape(), on_grid(1e-7), on_grid(3e-7), weight);
-}
-
-Case with_spec(Case c, const char* field, Json value) {
-  c.spec[field] = std::move(value);
-  return c;
+  return generate_with(dtype, binary::shapes(), on_grid(1e-7), on_grid(3e-7), weight);
 }
 
 /// Textbook cases, with some p = 0 and y > 0 (an infinite loss).
@@ -182,7 +125,8 @@ rc::Gen<Case> generate_batched_mean(Dtype dtype) {
   const auto shape = rc::gen::map(
       rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 9), rc::gen::inRange<std::int64_t>(2, 40)),
       [](const std::tuple<std::int64_t, std::int64_t>& t) { return Shape{std::get<0>(t), std::get<1>(t)}; });
-  return rc::gen::map(generate_with(dtype, shape, probability(dtype), label(dtype), weight_value(dtype)),
+  return rc::gen::map(generate_with(dtype, shape, probability(dtype), binary::labels(dtype, true),
+                                    binary::weights(dtype, false)),
                       [](Case c) { return with_spec(std::move(c), "reduction", "mean"); });
 }
 
@@ -194,22 +138,15 @@ Case base_case() {
   return c;
 }
 
-Case with_input(Case c, const char* name, const Shape& shape, const std::vector<double>& values) {
-  c.inputs.insert_or_assign(name, gen::real_array(shape, values));
-  return c;
-}
-
 std::vector<InvalidCase> invalid_cases() {
   const double nan = std::nan("");
   const double inf = INFINITY;
   const Case b = base_case();
-  Case no_target = b;
-  no_target.inputs.erase("target");
   return {
       {"unknown reduction", with_spec(b, "reduction", "average"), "reduction"},
       {"positive log_floor", with_spec(b, "log_floor", 1.0), "log_floor"},
       {"log_floor not a number", with_spec(b, "log_floor", "low"), "log_floor"},
-      {"missing target", no_target, "inputs.target"},
+      {"missing target", without_input(b, "target"), "inputs.target"},
       {"an extent of 0", with_input(with_input(b, "input", {2, 0}, {}), "target", {2, 0}, {}), "input.shape"},
       {"target of another shape", with_input(b, "target", {4}, {0, 1, 0.5, 1}), "target.shape"},
       {"weight of another shape", with_input(b, "weight", {2}, {1, 2}), "weight.shape"},
@@ -244,15 +181,8 @@ NamedArrays<double> log1m_by_difference(const Case& c) {
     gt[i] = (lq - lp) * w[i] * scale;
     total += loss[i];
   }
-  NamedArrays<double> out;
-  if (s.reduction == spec::Reduction::none)
-    out.emplace("loss", widened<T>(input_in.shape(), loss));
-  else
-    out.emplace("loss", Array<double>(Shape{}, std::vector<double>{static_cast<double>(
-                                                   s.reduction == spec::Reduction::mean ? total * scale : total)}));
-  out.emplace("grad_input", widened<T>(input_in.shape(), gi));
-  out.emplace("grad_target", widened<T>(input_in.shape(), gt));
-  return out;
+  const T reduced = s.reduction == spec::Reduction::mean ? total * scale : total;
+  return loop_outputs<T>(input_in.shape(), s.reduction, loss, reduced, gi, gt);
 }
 
 std::vector<WrongVariant> wrong_variants() {

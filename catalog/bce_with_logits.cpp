@@ -2,49 +2,37 @@
 #include <cmath>
 #include <optional>
 
+#include "binary_loss.hpp"
+#include "case_edits.hpp"
 #include "gradref/catalog/catalog.hpp"
 #include "gradref/catalog/generators.hpp"
 #include "gradref/catalog/spec_json.hpp"
 #include "gradref/catalog/support.hpp"
 #include "gradref/fast/losses/bce_with_logits.hpp"
 #include "gradref/reference/losses/bce_with_logits.hpp"
+#include "loss_outputs.hpp"
 
 namespace gradref::catalog {
 namespace {
 
 using spec::BceWithLogits;
+using binary::optional_input;
 
 BceWithLogits spec_of(const Case& c) { return spec_from_json<BceWithLogits>(c.spec, ""); }
 
-const Array<Real>* optional_input(const Case& c, const char* name) {
-  auto it = c.inputs.find(name);
-  return it == c.inputs.end() ? nullptr : &it->second;
-}
-
 NamedArrays<Real> run_reference(const Case& c) {
-  auto r = reference::bce_with_logits(spec_of(c), input(c, "input"), input(c, "target"), optional_input(c, "weight"),
-                                      optional_input(c, "pos_weight"));
-  NamedArrays<Real> out;
-  out.emplace("loss", std::move(r.loss));
-  out.emplace("grad_input", std::move(r.grad_input));
-  out.emplace("grad_target", std::move(r.grad_target));
-  return out;
+  return named_outputs(reference::bce_with_logits(spec_of(c), input(c, "input"), input(c, "target"),
+                                                  optional_input(c, "weight"), optional_input(c, "pos_weight")));
 }
 
 NamedArrays<Real> run_error_model(const Case& c, Dtype dtype) {
   ScopedPrecision precision(default_bits);
   ScopedRoundingModel model(fast_rounding_model());
-  std::optional<Array<Tracked>> weight, pos_weight;
-  if (const Array<Real>* w = optional_input(c, "weight")) weight = tracked(*w, dtype);
-  if (const Array<Real>* pw = optional_input(c, "pos_weight")) pos_weight = tracked(*pw, dtype);
-  auto r = reference::bce_with_logits(spec_of(c), tracked(input(c, "input"), dtype),
-                                      tracked(input(c, "target"), dtype), weight ? &*weight : nullptr,
-                                      pos_weight ? &*pos_weight : nullptr);
-  NamedArrays<Real> out;
-  out.emplace("loss", errors_of(r.loss));
-  out.emplace("grad_input", errors_of(r.grad_input));
-  out.emplace("grad_target", errors_of(r.grad_target));
-  return out;
+  const std::optional<Array<Tracked>> weight = binary::optional_tracked(c, "weight", dtype);
+  const std::optional<Array<Tracked>> pos_weight = binary::optional_tracked(c, "pos_weight", dtype);
+  return named_errors(reference::bce_with_logits(spec_of(c), tracked(input(c, "input"), dtype),
+                                                 tracked(input(c, "target"), dtype), weight ? &*weight : nullptr,
+                                                 pos_weight ? &*pos_weight : nullptr));
 }
 
 /// The fast kernel on `c`, with `weight_in` in place of the case's weight (null: none).
@@ -54,59 +42,20 @@ NamedArrays<double> fast_with(const Case& c, const Array<Real>* weight_in) {
   const Array<Real>& input_in = input(c, "input");
   const Array<Real>& target_in = input(c, "target");
   const Array<Real>* pos_weight_in = optional_input(c, "pos_weight");
-  const std::int64_t n =
-      spec::bce_with_logits_dims(input_in.shape(), target_in.shape(), weight_in ? &weight_in->shape() : nullptr,
-                                 pos_weight_in ? &pos_weight_in->shape() : nullptr)
-          .first;
+  spec::bce_with_logits_dims(input_in.shape(), target_in.shape(), weight_in ? &weight_in->shape() : nullptr,
+                             pos_weight_in ? &pos_weight_in->shape() : nullptr);
   const char* op = BceWithLogits::op;
   const std::vector<T> x = exact_values<T>(input_in, op, "input");
   const std::vector<T> y = exact_values<T>(target_in, op, "target");
   const std::vector<T> w = weight_in ? exact_values<T>(*weight_in, op, "weight") : std::vector<T>{};
   const std::vector<T> pw = pos_weight_in ? exact_values<T>(*pos_weight_in, op, "pos_weight") : std::vector<T>{};
-  const Shape loss_shape = s.reduction == spec::Reduction::none ? input_in.shape() : Shape{};
-  std::vector<T> loss(static_cast<std::size_t>(element_count(loss_shape)));
-  std::vector<T> gi(static_cast<std::size_t>(n)), gt(static_cast<std::size_t>(n));
-  fast::bce_with_logits<T>(s, input_in.shape(), x, y, w, pw, loss, gi, gt);
-  NamedArrays<double> out;
-  out.emplace("loss", widened<T>(loss_shape, loss));
-  out.emplace("grad_input", widened<T>(input_in.shape(), gi));
-  out.emplace("grad_target", widened<T>(input_in.shape(), gt));
-  return out;
+  LossBuffers<T> out(input_in.shape(), s.reduction);
+  fast::bce_with_logits<T>(s, input_in.shape(), x, y, w, pw, out.loss, out.grad_input, out.grad_target);
+  return out.named();
 }
 
 NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
   return with_dtype(dtype, [&c](auto zero) { return fast_with<decltype(zero)>(c, optional_input(c, "weight")); });
-}
-
-/// A target: hard labels 0 and 1, and soft labels in [0, 1].
-rc::Gen<double> label(Dtype dtype) {
-  return rc::gen::weightedOneOf<double>({
-      {2, rc::gen::just(0.0)},
-      {2, rc::gen::just(1.0)},
-      {4, rc::gen::map(rc::gen::inRange(0, 1000001), [dtype](int k) { return gen::in_dtype(k * 1e-6, dtype); })},
-  });
-}
-
-/// A weight or a pos_weight: ordinary values up to 10, 1, zeros and subnormals.
-rc::Gen<double> weight_value(Dtype dtype) {
-  return rc::gen::weightedOneOf<double>({
-      {8, rc::gen::map(gen::ordinary(dtype, -2, 0), [dtype](double x) { return gen::in_dtype(std::abs(x) * 10, dtype); })},
-      {1, rc::gen::just(1.0)},
-      {1, rc::gen::just(0.0)},
-      {1, rc::gen::map(rc::gen::inRange(1, 1000), [dtype](int k) { return gen::subnormal(dtype, k); })},
-  });
-}
-
-/// Shape [], [n] (to 200, several blocks of 64) or [N, C].
-rc::Gen<Shape> logits_shape() {
-  return rc::gen::weightedOneOf<Shape>({
-      {1, rc::gen::just(Shape{})},
-      {3, rc::gen::map(rc::gen::inRange<std::int64_t>(1, 200), [](std::int64_t n) { return Shape{n}; })},
-      {4, rc::gen::map(rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 9), rc::gen::inRange<std::int64_t>(1, 40)),
-                       [](const std::tuple<std::int64_t, std::int64_t>& t) {
-                         return Shape{std::get<0>(t), std::get<1>(t)};
-                       })},
-  });
 }
 
 /// Cases with weight present with probability weight_odds / 2, pos_weight with pos_weight_odds / 2.
@@ -114,17 +63,17 @@ rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<double> logit, rc::Gen<double> 
                             int pos_weight_odds) {
   return rc::gen::exec([=] {
     BceWithLogits s;
-    s.reduction = *rc::gen::element(spec::Reduction::mean, spec::Reduction::sum, spec::Reduction::none);
-    const Shape shape = *logits_shape();
+    s.reduction = *binary::reductions();
+    const Shape shape = *binary::shapes();
     const std::int64_t n = element_count(shape);
     Case c{BceWithLogits::op, spec_to_json(s), {}};
     c.inputs.emplace("input", gen::real_array(shape, *gen::values(n, logit)));
     c.inputs.emplace("target", gen::real_array(shape, *gen::values(n, target)));
     if (*rc::gen::inRange(0, 2) < weight_odds)
-      c.inputs.emplace("weight", gen::real_array(shape, *gen::values(n, weight_value(dtype))));
+      c.inputs.emplace("weight", gen::real_array(shape, *gen::values(n, binary::weights(dtype, true))));
     const std::int64_t classes = shape.empty() ? 1 : shape.back();
     if (*rc::gen::inRange(0, 2) < pos_weight_odds)
-      c.inputs.emplace("pos_weight", gen::real_array({classes}, *gen::values(classes, weight_value(dtype))));
+      c.inputs.emplace("pos_weight", gen::real_array({classes}, *gen::values(classes, binary::weights(dtype, true))));
     return c;
   });
 }
@@ -137,7 +86,9 @@ rc::Gen<double> logit(Dtype dtype) {
        {2, gen::hard(dtype, 1e4)}});
 }
 
-rc::Gen<Case> generate(Dtype dtype) { return generate_with(dtype, logit(dtype), label(dtype), 1, 1); }
+rc::Gen<Case> generate(Dtype dtype) {
+  return generate_with(dtype, logit(dtype), binary::labels(dtype, false), 1, 1);
+}
 
 /// Logits to 10 in magnitude: gradients of a size finite differences resolve. Soft
 /// labels sit off the grid of 1e-6 (never 0.5, so never sigmoid(0)): a gradient
@@ -157,11 +108,16 @@ rc::Gen<Case> generate_large(Dtype dtype) {
                                   [dtype](const std::tuple<int, bool>& t) {
                                     return gen::in_dtype(std::get<1>(t) ? std::get<0>(t) : -std::get<0>(t), dtype);
                                   });
-  return generate_with(dtype, large, label(dtype), 1, 1);
+  return generate_with(dtype, large, binary::labels(dtype, false), 1, 1);
 }
 
-rc::Gen<Case> generate_pos_weighted(Dtype dtype) { return generate_with(dtype, logit(dtype), label(dtype), 1, 2); }
-rc::Gen<Case> generate_weighted(Dtype dtype) { return generate_with(dtype, logit(dtype), label(dtype), 2, 1); }
+rc::Gen<Case> generate_pos_weighted(Dtype dtype) {
+  return generate_with(dtype, logit(dtype), binary::labels(dtype, false), 1, 2);
+}
+
+rc::Gen<Case> generate_weighted(Dtype dtype) {
+  return generate_with(dtype, logit(dtype), binary::labels(dtype, false), 2, 1);
+}
 
 Case base_case() {
   Case c{BceWithLogits::op, spec_to_json(BceWithLogits{}), {}};
@@ -172,22 +128,13 @@ Case base_case() {
   return c;
 }
 
-Case with_input(Case c, const char* name, const Shape& shape, const std::vector<double>& values) {
-  c.inputs.insert_or_assign(name, gen::real_array(shape, values));
-  return c;
-}
-
 std::vector<InvalidCase> invalid_cases() {
   const double nan = std::nan("");
   const double inf = INFINITY;
   const Case b = base_case();
-  Case bad_reduction = b;
-  bad_reduction.spec["reduction"] = "average";
-  Case no_input = b;
-  no_input.inputs.erase("input");
   return {
-      {"unknown reduction", bad_reduction, "reduction"},
-      {"missing input", no_input, "inputs.input"},
+      {"unknown reduction", with_spec(b, "reduction", "average"), "reduction"},
+      {"missing input", without_input(b, "input"), "inputs.input"},
       {"an extent of 0",
        with_input(with_input(with_input(b, "input", {0, 2}, {}), "target", {0, 2}, {}), "weight", {0, 2}, {}),
        "input.shape"},
@@ -238,15 +185,8 @@ NamedArrays<double> naive(const Case& c, Bug bug) {
     gt[i] *= w[i] * scale;
     total += loss[i];
   }
-  NamedArrays<double> out;
-  if (s.reduction == spec::Reduction::none)
-    out.emplace("loss", widened<T>(input_in.shape(), loss));
-  else
-    out.emplace("loss", Array<double>(Shape{}, std::vector<double>{static_cast<double>(
-                                                   s.reduction == spec::Reduction::mean ? total * scale : total)}));
-  out.emplace("grad_input", widened<T>(input_in.shape(), gi));
-  out.emplace("grad_target", widened<T>(input_in.shape(), gt));
-  return out;
+  const T reduced = s.reduction == spec::Reduction::mean ? total * scale : total;
+  return loop_outputs<T>(input_in.shape(), s.reduction, loss, reduced, gi, gt);
 }
 
 WrongVariant naive_variant(std::string name, std::string description, rc::Gen<Case> (*g)(Dtype), Bug bug) {

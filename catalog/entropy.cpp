@@ -1,6 +1,7 @@
 // Catalog entry for the Shannon entropy of the rows of p.
 #include <cmath>
 
+#include "case_edits.hpp"
 #include "distribution_generators.hpp"
 #include "gradref/catalog/catalog.hpp"
 #include "gradref/catalog/generators.hpp"
@@ -8,6 +9,7 @@
 #include "gradref/catalog/support.hpp"
 #include "gradref/fast/losses/entropy.hpp"
 #include "gradref/reference/losses/entropy.hpp"
+#include "run_in_dtype.hpp"
 
 namespace gradref::catalog {
 namespace {
@@ -88,40 +90,21 @@ Case base_case() {
 }
 
 std::vector<InvalidCase> invalid_cases() {
-  std::vector<InvalidCase> out;
-  Case c = base_case();
-  c.spec["p_form"] = "logits";
-  out.push_back({"unknown p_form", c, "p_form"});
-  c = base_case();
-  c.spec["reduction"] = "batchmean";
-  out.push_back({"unknown reduction", c, "reduction"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({3}, {0.25, 0.25, 0.5}));
-  out.push_back({"p of rank 1", c, "p.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({0, 3}, {}));
-  out.push_back({"empty batch", c, "p.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({2, 0}, {}));
-  out.push_back({"no classes", c, "p.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {0.25, -0.25, 1, 1, 0, 0}));
-  out.push_back({"negative probability", c, "p[1]"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {0.25, 0.25, 0.5, 1, 0, INFINITY}));
-  out.push_back({"infinite probability", c, "p[5]"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {0.25, 0.25, 0.5, NAN, 0, 0}));
-  out.push_back({"NaN probability", c, "p[3]"});
-  c = base_case();
-  c.spec["p_form"] = "log";
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {-1, -2, -INFINITY, 0, -1, -1}));
-  out.push_back({"log-probability -inf (give zeros as probabilities)", c, "p[2]"});
-  c = base_case();
-  c.spec["p_form"] = "log";
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {-1, -2, -3, 0, -1, NAN}));
-  out.push_back({"NaN log-probability", c, "p[5]"});
-  return out;
+  const Case b = base_case();
+  const Case log_form = with_spec(b, "p_form", "log");
+  return {
+      {"unknown p_form", with_spec(b, "p_form", "logits"), "p_form"},
+      {"unknown reduction", with_spec(b, "reduction", "batchmean"), "reduction"},
+      {"p of rank 1", with_input(b, "p", {3}, {0.25, 0.25, 0.5}), "p.shape"},
+      {"empty batch", with_input(b, "p", {0, 3}, {}), "p.shape"},
+      {"no classes", with_input(b, "p", {2, 0}, {}), "p.shape"},
+      {"negative probability", with_input(b, "p", {2, 3}, {0.25, -0.25, 1, 1, 0, 0}), "p[1]"},
+      {"infinite probability", with_input(b, "p", {2, 3}, {0.25, 0.25, 0.5, 1, 0, INFINITY}), "p[5]"},
+      {"NaN probability", with_input(b, "p", {2, 3}, {0.25, 0.25, 0.5, NAN, 0, 0}), "p[3]"},
+      {"log-probability -inf (give zeros as probabilities)",
+       with_input(log_form, "p", {2, 3}, {-1, -2, -INFINITY, 0, -1, -1}), "p[2]"},
+      {"NaN log-probability", with_input(log_form, "p", {2, 3}, {-1, -2, -3, 0, -1, NAN}), "p[5]"},
+  };
 }
 
 /// The plain loop a user might write, with one mistake: logarithms to base 2 (bits,
@@ -162,9 +145,8 @@ NamedArrays<double> naive(const Case& c, bool base2, bool zero_rule) {
 
 WrongVariant naive_variant(std::string name, std::string description, rc::Gen<Case> (*g)(Dtype), bool base2,
                            bool zero_rule) {
-  return {std::move(name), std::move(description), g, [=](const Case& c, Dtype dtype) {
-            return with_dtype(dtype, [&](auto zero) { return naive<decltype(zero)>(c, base2, zero_rule); });
-          }};
+  return {std::move(name), std::move(description), g,
+          run_in_dtype([=](const Case& c, auto zero) { return naive<decltype(zero)>(c, base2, zero_rule); })};
 }
 
 std::vector<WrongVariant> wrong_variants() {

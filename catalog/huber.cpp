@@ -151,11 +151,8 @@ const Entry& huber_entry() {
       .doc = "losses/huber.md",
       .fields = fields_of<Huber>(),
       .presets = presets_of_spec<Huber>(),
-      .inputs = {{"input", "[*shape]", "predictions x, rank >= 1, at least one element"},
-                 {"target", "[*shape]", "targets y, shaped like input"}},
-      .outputs = {{"loss", "[] or [*shape] (reduction none)", "the reduced loss"},
-                  {"grad_input", "[*shape]", "d(sum of loss) / d input = clamp(x - y, -delta, delta) (/ n)"},
-                  {"grad_target", "[*shape]", "d(sum of loss) / d target = -grad_input"}},
+      .inputs = pointwise::input_ports(),
+      .outputs = pointwise::output_ports("d(sum of loss) / d input = clamp(x - y, -delta, delta) (/ n)"),
       .make_spec = make_spec_json<Huber>,
       .reference = pointwise::run_reference<HuberOp>,
       .fast = pointwise::run_fast<HuberOp>,
@@ -164,7 +161,7 @@ const Entry& huber_entry() {
       .derivative_generator = generate_moderate,
       .invalid_cases = invalid_cases,
       .wrong_variants = wrong_variants(),
-      .gradients = {{"loss", "input", "grad_input"}, {"loss", "target", "grad_target"}},
+      .gradients = pointwise::gradients(),
       .deviations = {},
   };
   return entry;

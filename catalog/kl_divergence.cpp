@@ -1,6 +1,7 @@
 // Catalog entry for the Kullback-Leibler divergence between the rows of p and q.
 #include <cmath>
 
+#include "case_edits.hpp"
 #include "distribution_generators.hpp"
 #include "gradref/catalog/catalog.hpp"
 #include "gradref/catalog/generators.hpp"
@@ -8,6 +9,7 @@
 #include "gradref/catalog/support.hpp"
 #include "gradref/fast/losses/kl_divergence.hpp"
 #include "gradref/reference/losses/kl_divergence.hpp"
+#include "run_in_dtype.hpp"
 
 namespace gradref::catalog {
 namespace {
@@ -129,42 +131,23 @@ Case base_case() {
 }
 
 std::vector<InvalidCase> invalid_cases() {
-  std::vector<InvalidCase> out;
-  Case c = base_case();
-  c.spec["q_form"] = "logits";
-  out.push_back({"unknown q_form", c, "q_form"});
-  c = base_case();
-  c.spec["reduction"] = "average";
-  out.push_back({"unknown reduction", c, "reduction"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({6}, {0.25, 0.25, 0.5, 1, 0, 0}));
-  c.inputs.insert_or_assign("q", gen::real_array({6}, {0.5, 0.25, 0.25, 0.5, 0.5, 0}));
-  out.push_back({"p of rank 1", c, "p.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({0, 3}, {}));
-  c.inputs.insert_or_assign("q", gen::real_array({0, 3}, {}));
-  out.push_back({"empty batch", c, "p.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("q", gen::real_array({3, 2}, {0.5, 0.25, 0.25, 0.5, 0.5, 0}));
-  out.push_back({"q shaped unlike p", c, "q.shape"});
-  c = base_case();
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {0.25, 0.25, 0.5, 1, -0.5, 0}));
-  out.push_back({"negative probability in p", c, "p[4]"});
-  c = base_case();
-  c.inputs.insert_or_assign("q", gen::real_array({2, 3}, {0.5, NAN, 0.25, 0.5, 0.5, 0}));
-  out.push_back({"NaN in q", c, "q[1]"});
-  c = base_case();
-  c.inputs.insert_or_assign("q", gen::real_array({2, 3}, {0.5, 0.25, 0.25, 0.5, INFINITY, 0}));
-  out.push_back({"infinite probability in q", c, "q[4]"});
-  c = base_case();
-  c.spec["q_form"] = "log";
-  c.inputs.insert_or_assign("q", gen::real_array({2, 3}, {-1, -2, -3, -INFINITY, -1, -1}));
-  out.push_back({"log q = -inf (give zeros as probabilities)", c, "q[3]"});
-  c = base_case();
-  c.spec["p_form"] = "log";
-  c.inputs.insert_or_assign("p", gen::real_array({2, 3}, {-1, INFINITY, -3, 0, -1, -1}));
-  out.push_back({"log p = +inf", c, "p[1]"});
-  return out;
+  const Case b = base_case();
+  return {
+      {"unknown q_form", with_spec(b, "q_form", "logits"), "q_form"},
+      {"unknown reduction", with_spec(b, "reduction", "average"), "reduction"},
+      {"p of rank 1",
+       with_input(with_input(b, "p", {6}, {0.25, 0.25, 0.5, 1, 0, 0}), "q", {6}, {0.5, 0.25, 0.25, 0.5, 0.5, 0}),
+       "p.shape"},
+      {"empty batch", with_input(with_input(b, "p", {0, 3}, {}), "q", {0, 3}, {}), "p.shape"},
+      {"q shaped unlike p", with_input(b, "q", {3, 2}, {0.5, 0.25, 0.25, 0.5, 0.5, 0}), "q.shape"},
+      {"negative probability in p", with_input(b, "p", {2, 3}, {0.25, 0.25, 0.5, 1, -0.5, 0}), "p[4]"},
+      {"NaN in q", with_input(b, "q", {2, 3}, {0.5, NAN, 0.25, 0.5, 0.5, 0}), "q[1]"},
+      {"infinite probability in q", with_input(b, "q", {2, 3}, {0.5, 0.25, 0.25, 0.5, INFINITY, 0}), "q[4]"},
+      {"log q = -inf (give zeros as probabilities)",
+       with_input(with_spec(b, "q_form", "log"), "q", {2, 3}, {-1, -2, -3, -INFINITY, -1, -1}), "q[3]"},
+      {"log p = +inf", with_input(with_spec(b, "p_form", "log"), "p", {2, 3}, {-1, INFINITY, -3, 0, -1, -1}),
+       "p[1]"},
+  };
 }
 
 /// The plain loop a user might write, with one mistake: p * (log p - log q) at
@@ -207,9 +190,8 @@ NamedArrays<double> naive(const Case& c, bool zero_rule, bool chain_rule) {
 
 WrongVariant naive_variant(std::string name, std::string description, rc::Gen<Case> (*g)(Dtype), bool zero_rule,
                            bool chain_rule) {
-  return {std::move(name), std::move(description), g, [=](const Case& c, Dtype dtype) {
-            return with_dtype(dtype, [&](auto zero) { return naive<decltype(zero)>(c, zero_rule, chain_rule); });
-          }};
+  return {std::move(name), std::move(description), g,
+          run_in_dtype([=](const Case& c, auto zero) { return naive<decltype(zero)>(c, zero_rule, chain_rule); })};
 }
 
 /// The fast kernel on an altered case, its outputs reported for the original.

@@ -94,11 +94,8 @@ const Entry& l1_entry() {
       .doc = "losses/l1.md",
       .fields = fields_of<L1>(),
       .presets = presets_of_spec<L1>(),
-      .inputs = {{"input", "[*shape]", "predictions x, rank >= 1, at least one element"},
-                 {"target", "[*shape]", "targets y, shaped like input"}},
-      .outputs = {{"loss", "[] or [*shape] (reduction none)", "the reduced loss"},
-                  {"grad_input", "[*shape]", "d(sum of loss) / d input; 0 where x = y"},
-                  {"grad_target", "[*shape]", "d(sum of loss) / d target = -grad_input"}},
+      .inputs = pointwise::input_ports(),
+      .outputs = pointwise::output_ports("d(sum of loss) / d input; 0 where x = y"),
       .make_spec = make_spec_json<L1>,
       .reference = pointwise::run_reference<L1Op>,
       .fast = pointwise::run_fast<L1Op>,
@@ -107,7 +104,7 @@ const Entry& l1_entry() {
       .derivative_generator = generate_moderate,
       .invalid_cases = invalid_cases,
       .wrong_variants = wrong_variants(),
-      .gradients = {{"loss", "input", "grad_input"}, {"loss", "target", "grad_target"}},
+      .gradients = pointwise::gradients(),
       .deviations = {},
   };
   return entry;

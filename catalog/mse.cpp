@@ -95,11 +95,8 @@ const Entry& mse_entry() {
       .doc = "losses/mse.md",
       .fields = fields_of<Mse>(),
       .presets = presets_of_spec<Mse>(),
-      .inputs = {{"input", "[*shape]", "predictions x, rank >= 1, at least one element"},
-                 {"target", "[*shape]", "targets y, shaped like input"}},
-      .outputs = {{"loss", "[] or [*shape] (reduction none)", "the reduced loss"},
-                  {"grad_input", "[*shape]", "d(sum of loss) / d input"},
-                  {"grad_target", "[*shape]", "d(sum of loss) / d target = -grad_input"}},
+      .inputs = pointwise::input_ports(),
+      .outputs = pointwise::output_ports("d(sum of loss) / d input"),
       .make_spec = make_spec_json<Mse>,
       .reference = pointwise::run_reference<MseOp>,
       .fast = pointwise::run_fast<MseOp>,
@@ -108,7 +105,7 @@ const Entry& mse_entry() {
       .derivative_generator = generate_moderate,
       .invalid_cases = invalid_cases,
       .wrong_variants = wrong_variants(),
-      .gradients = {{"loss", "input", "grad_input"}, {"loss", "target", "grad_target"}},
+      .gradients = pointwise::gradients(),
       .deviations = {},
   };
   return entry;

@@ -4,6 +4,19 @@
 
 namespace gradref::catalog::pointwise {
 
+std::vector<Port> input_ports() {
+  return {{"input", "[*shape]", "predictions x, rank >= 1, at least one element"},
+          {"target", "[*shape]", "targets y, shaped like input"}};
+}
+
+std::vector<Port> output_ports(const std::string& grad_input_doc) {
+  return {{"loss", "[] or [*shape] (reduction none)", "the reduced loss"},
+          {"grad_input", "[*shape]", grad_input_doc},
+          {"grad_target", "[*shape]", "d(sum of loss) / d target = -grad_input"}};
+}
+
+std::vector<Gradient> gradients() { return {{"loss", "input", "grad_input"}, {"loss", "target", "grad_target"}}; }
+
 rc::Gen<Shape> shapes() {
   return rc::gen::weightedOneOf<Shape>({
       {4, rc::gen::map(rc::gen::inRange<std::int64_t>(1, 40), [](std::int64_t n) { return Shape{n}; })},

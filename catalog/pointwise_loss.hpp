@@ -20,6 +20,8 @@
 #include "gradref/catalog/spec_json.hpp"
 #include "gradref/catalog/support.hpp"
 #include "gradref/reference/losses/pointwise_loss.hpp"
+#include "loss_outputs.hpp"
+#include "run_in_dtype.hpp"
 
 namespace gradref::catalog::pointwise {
 
@@ -28,31 +30,17 @@ Spec spec_of(const Case& c) {
   return spec_from_json<Spec>(c.spec, "");
 }
 
-template <class T>
-NamedArrays<T> named(reference::PointwiseLossResult<T> r) {
-  NamedArrays<T> out;
-  out.emplace("loss", std::move(r.loss));
-  out.emplace("grad_input", std::move(r.grad_input));
-  out.emplace("grad_target", std::move(r.grad_target));
-  return out;
-}
-
 template <class Op>
 NamedArrays<Real> run_reference(const Case& c) {
-  return named(Op::exact(spec_of<typename Op::Spec>(c), input(c, "input"), input(c, "target")));
+  return named_outputs(Op::exact(spec_of<typename Op::Spec>(c), input(c, "input"), input(c, "target")));
 }
 
 template <class Op>
 NamedArrays<Real> run_error_model(const Case& c, Dtype dtype) {
   ScopedPrecision precision(default_bits);
   ScopedRoundingModel model(fast_rounding_model());
-  auto r = Op::exact(spec_of<typename Op::Spec>(c), tracked(input(c, "input"), dtype),
-                         tracked(input(c, "target"), dtype));
-  NamedArrays<Real> out;
-  out.emplace("loss", errors_of(r.loss));
-  out.emplace("grad_input", errors_of(r.grad_input));
-  out.emplace("grad_target", errors_of(r.grad_target));
-  return out;
+  return named_errors(Op::exact(spec_of<typename Op::Spec>(c), tracked(input(c, "input"), dtype),
+                                tracked(input(c, "target"), dtype)));
 }
 
 template <class Op>
@@ -66,17 +54,20 @@ NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
     spec::pointwise_loss_size(Spec::op, input_in.shape(), target_in.shape());
     const std::vector<T> x = exact_values<T>(input_in, Spec::op, "input");
     const std::vector<T> y = exact_values<T>(target_in, Spec::op, "target");
-    const Shape loss_shape = spec::pointwise_loss_shape(s.reduction, input_in.shape());
-    std::vector<T> loss(static_cast<std::size_t>(element_count(loss_shape))), gx(x.size()), gy(x.size());
-    Op::template kernel<T>(s, std::span<const T>(x), std::span<const T>(y), std::span<T>(loss), std::span<T>(gx),
-                           std::span<T>(gy));
-    NamedArrays<double> out;
-    out.emplace("loss", widened<T>(loss_shape, loss));
-    out.emplace("grad_input", widened<T>(input_in.shape(), gx));
-    out.emplace("grad_target", widened<T>(input_in.shape(), gy));
-    return out;
+    LossBuffers<T> out(input_in.shape(), s.reduction);
+    Op::template kernel<T>(s, std::span<const T>(x), std::span<const T>(y), std::span<T>(out.loss),
+                           std::span<T>(out.grad_input), std::span<T>(out.grad_target));
+    return out.named();
   });
 }
+
+/// The ports of every pointwise loss: input and target of one shape; the loss,
+/// grad_input (`grad_input_doc` says what it is) and grad_target = -grad_input.
+std::vector<Port> input_ports();
+std::vector<Port> output_ports(const std::string& grad_input_doc);
+
+/// d(sum of loss) / d input and d target, for the finite-difference check.
+std::vector<Gradient> gradients();
 
 /// Shapes of rank 1 to 3, mostly small, sometimes several blocks of sum_block.
 rc::Gen<Shape> shapes();
@@ -124,21 +115,9 @@ NamedArrays<double> plain_loop(const Case& c, spec::Reduction r, const std::func
     gx[i] = g * grad_scale;
     gy[i] = target_sign_bug ? gx[i] : -gx[i];
   }
-  NamedArrays<double> out;
-  if (r == spec::Reduction::none)
-    out.emplace("loss", widened<T>(input_in.shape(), loss));
-  else
-    out.emplace("loss", Array<double>(Shape{}, std::vector<double>{
-                                                   static_cast<double>(r == spec::Reduction::mean ? total / divisor : total)}));
-  out.emplace("grad_input", widened<T>(input_in.shape(), gx));
-  out.emplace("grad_target", widened<T>(input_in.shape(), gy));
-  return out;
+  return loop_outputs<T>(input_in.shape(), r, loss, r == spec::Reduction::mean ? total / divisor : total, gx, gy);
 }
 
-/// Runs `body<T>` for the case's dtype: a WrongVariant's run.
-template <class F>
-std::function<NamedArrays<double>(const Case&, Dtype)> run_in_dtype(F body) {
-  return [body](const Case& c, Dtype dtype) { return with_dtype(dtype, [&](auto zero) { return body(c, zero); }); };
-}
+using catalog::run_in_dtype;
 
 }  // namespace gradref::catalog::pointwise

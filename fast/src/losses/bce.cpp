@@ -57,17 +57,14 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include <cmath>
 
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/bce.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(BceFloat);
-HWY_EXPORT(BceDouble);
-
-void dispatch_bce(const BinaryLossJob<float>& job) { HWY_DYNAMIC_DISPATCH(BceFloat)(job); }
-void dispatch_bce(const BinaryLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(BceDouble)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch_bce, BinaryLossJob, BceFloat, BceDouble)
 
 }  // namespace
 }  // namespace detail

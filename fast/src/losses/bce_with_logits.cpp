@@ -59,17 +59,14 @@ void BceWithLogitsDouble(const BinaryLossJob<double>& job) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/bce_with_logits.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(BceWithLogitsFloat);
-HWY_EXPORT(BceWithLogitsDouble);
-
-void dispatch_bce_with_logits(const BinaryLossJob<float>& job) { HWY_DYNAMIC_DISPATCH(BceWithLogitsFloat)(job); }
-void dispatch_bce_with_logits(const BinaryLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(BceWithLogitsDouble)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch_bce_with_logits, BinaryLossJob, BceWithLogitsFloat, BceWithLogitsDouble)
 
 }  // namespace
 }  // namespace detail

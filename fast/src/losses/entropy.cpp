@@ -3,10 +3,9 @@
 //   l = Log(p) (-inf where p = 0: Highway's Log is defined on (0, max] only),
 //   t = p * l (0 where p = 0), grad = -(l + 1) * scale
 // p as l = log p:  e = Exp(l), t = e * l, grad = -((l + 1) * e) * scale.
-// The terms are summed in blocks of sum_block (vector lanes inside a block), the
-// block sums pairwise (pairwise.hpp), and the row's entropy is minus that sum. Row
-// entropies are reduced after all rows are done, with the same blocked pairwise sum,
-// so nothing depends on the thread count.
+// The terms are summed as row_pass-inl.h does, and the row's entropy is minus that
+// sum. Row entropies are reduced after all rows are done, with the same blocked
+// pairwise sum, so nothing depends on the thread count.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "losses/entropy.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -14,13 +13,10 @@
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
 
-#include <algorithm>
-#include <cstring>
 #include <limits>
 
-#include "gradref/fast/threads.hpp"
 #include "losses/entropy_job.hpp"
-#include "pairwise.hpp"
+#include "losses/row_pass-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -35,24 +31,13 @@ template <class T>
 T Row(const EntropyJob<T>& job, std::int64_t row) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
-  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d)), classes = job.classes;
-  const T* x = job.p + row * classes;
-  T* grad = job.grad + row * classes;
+  const T* x = job.p + row * job.classes;
+  T* grad = job.grad + row * job.classes;
   const V one = hn::Set(d, T(1)), zero = hn::Zero(d), scale = hn::Set(d, job.scale);
   const V minus_infinity = hn::Set(d, -std::numeric_limits<T>::infinity());
-
-  // Term and gradient of the `count` elements at j (count <= lanes); lanes past
-  // count read 1 and give term 0.
-  const auto step = [&](std::int64_t j, std::int64_t count, V& acc) {
-    V xv;
-    if (count == lanes) {
-      xv = hn::LoadU(d, x + j);
-    } else {
-      HWY_ALIGN T buf[hn::MaxLanes(d)];
-      std::fill(buf, buf + hn::MaxLanes(d), T(1));
-      std::memcpy(buf, x + j, static_cast<std::size_t>(count) * sizeof(T));
-      xv = hn::Load(d, buf);
-    }
+  // Lanes past count read 1 and give term 0.
+  return -RowSum<T>(job.classes, [&](std::int64_t j, std::int64_t count) {
+    const V xv = LoadPart(d, x + j, count);
     V t, g;
     if (job.log_form) {
       const V e = hn::Exp(d, xv);
@@ -65,33 +50,14 @@ T Row(const EntropyJob<T>& job, std::int64_t row) {
       g = hn::Neg(hn::Add(l, one));
     }
     if (job.scaled) g = hn::Mul(g, scale);
-    if (count == lanes) {
-      hn::StoreU(g, d, grad + j);
-    } else {
-      HWY_ALIGN T out[hn::MaxLanes(d)];
-      hn::Store(g, d, out);
-      std::memcpy(grad + j, out, static_cast<std::size_t>(count) * sizeof(T));
-      t = hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), t);
-    }
-    acc = hn::Add(acc, t);
-  };
-
-  // sum_block is a multiple of every lane count, so only a row's last block has a tail.
-  const T total = pairwise_blocks<T>(0, block_count(classes), [&](std::int64_t block) {
-    const std::int64_t end = std::min(classes, (block + 1) * sum_block);
-    V acc = hn::Zero(d);
-    for (std::int64_t j = block * sum_block; j < end; j += lanes) step(j, std::min(lanes, end - j), acc);
-    return hn::GetLane(hn::SumOfLanes(d, acc));
+    StorePart(d, g, grad + j, count);
+    return t;
   });
-  return -total;
 }
 
 template <class T>
 void EntropyRun(const EntropyJob<T>& job) {
-  const std::int64_t grain = std::max<std::int64_t>(1, kGrainElements / job.classes);
-  parallel_for(job.rows, grain, [&job](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t row = begin; row < end; ++row) job.row_loss[row] = Row(job, row);
-  });
+  ForEachRow(job.rows, job.classes, kGrainElements, [&job](std::int64_t row) { job.row_loss[row] = Row(job, row); });
 }
 
 }  // namespace
@@ -106,23 +72,17 @@ HWY_AFTER_NAMESPACE();
 #include <string>
 #include <vector>
 
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/entropy.hpp"
 #include "gradref/spec/fields.hpp"
+#include "losses/buffer_size.hpp"
+#include "pairwise.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(EntropyFloat);
-HWY_EXPORT(EntropyDouble);
-
-void dispatch(const EntropyJob<float>& job) { HWY_DYNAMIC_DISPATCH(EntropyFloat)(job); }
-void dispatch(const EntropyJob<double>& job) { HWY_DYNAMIC_DISPATCH(EntropyDouble)(job); }
-
-void require_entropy_size(const char* field, std::size_t actual, std::int64_t expected, const std::string& what) {
-  if (static_cast<std::int64_t>(actual) != expected)
-    throw InvalidInput(spec::Entropy::op, field, std::to_string(actual), what + " = " + std::to_string(expected));
-}
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch, EntropyJob, EntropyFloat, EntropyDouble)
 
 }  // namespace
 }  // namespace detail
@@ -134,10 +94,10 @@ void entropy(const spec::Entropy& s, std::span<const T> p, std::int64_t rows, st
   if (classes > std::numeric_limits<std::int64_t>::max() / rows)
     throw InvalidInput(spec::Entropy::op, "p.shape", shape_text(Shape{rows, classes}), "fewer than 2^63 elements");
   const bool none = s.reduction == spec::Reduction::none;
-  detail::require_entropy_size("p.size", p.size(), rows * classes, "rows * classes");
-  detail::require_entropy_size("grad_p.size", grad_p.size(), rows * classes, "rows * classes");
-  detail::require_entropy_size("loss.size", loss.size(), none ? rows : 1,
-                               none ? "rows for reduction none" : "1 for reduction sum or mean");
+  detail::require_buffer(spec::Entropy::op, "p.size", p.size(), rows * classes, "rows * classes");
+  detail::require_buffer(spec::Entropy::op, "grad_p.size", grad_p.size(), rows * classes, "rows * classes");
+  detail::require_buffer(spec::Entropy::op, "loss.size", loss.size(), none ? rows : 1,
+                         none ? "rows for reduction none" : "1 for reduction sum or mean");
   spec::check_distribution(spec::Entropy::op, "p", p, s.p_form,
                            [](T x) { return spec::format_double(static_cast<double>(x)); });
 

@@ -40,17 +40,14 @@ void HuberDouble(const PointwiseLossJob<double>& job) { HuberRun(job); }
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/huber.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(HuberFloat);
-HWY_EXPORT(HuberDouble);
-
-void dispatch_huber(const PointwiseLossJob<float>& job) { HWY_DYNAMIC_DISPATCH(HuberFloat)(job); }
-void dispatch_huber(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(HuberDouble)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch_huber, PointwiseLossJob, HuberFloat, HuberDouble)
 
 }  // namespace
 }  // namespace detail
@@ -58,17 +55,8 @@ void dispatch_huber(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(
 template <class T>
 void huber(const spec::Huber& s, std::span<const T> input, std::span<const T> target, std::span<T> loss,
            std::span<T> grad_input, std::span<T> grad_target) {
-  validate(s);
-  const std::int64_t n =
-      detail::checked_pointwise_size(spec::Huber::op, s.reduction, input, target, loss, grad_input, grad_target);
-  const bool mean = s.reduction == spec::Reduction::mean;
-  detail::PointwiseLossJob<T> job{};
-  job.n = n;
-  job.grad_scale = static_cast<T>(mean ? 1.0 / static_cast<double>(n) : 1.0);
-  job.scaled = mean;
-  job.delta = static_cast<T>(s.delta);
-  detail::run_pointwise_loss(job, s.reduction, input, target, loss, grad_input, grad_target,
-                             [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_huber(j); });
+  detail::pointwise_loss(s, {.factor = 1.0, .only_for_mean = true}, s.delta, input, target, loss, grad_input,
+                         grad_target, [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_huber(j); });
 }
 
 template void huber<float>(const spec::Huber&, std::span<const float>, std::span<const float>, std::span<float>,

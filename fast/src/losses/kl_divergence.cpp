@@ -4,10 +4,9 @@
 //   Highway's Log is defined on (0, max] only);  diff = lp - lq
 //   d = P * diff (0 where p is a prob and a = 0)
 //   grad_p = diff + 1 or P * (diff + 1);  grad_q = -(P / b) (0 where a = 0) or -P
-// gradients times scale for mean and batchmean. The terms are summed in blocks of
-// sum_block (vector lanes inside a block), the block sums pairwise (pairwise.hpp).
-// Row sums are reduced after all rows are done, with the same blocked pairwise sum,
-// so nothing depends on the thread count.
+// gradients times scale for mean and batchmean. The terms are summed as
+// row_pass-inl.h does. Row sums are reduced after all rows are done, with the same
+// blocked pairwise sum, so nothing depends on the thread count.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "losses/kl_divergence.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -15,13 +14,10 @@
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
 
-#include <algorithm>
-#include <cstring>
 #include <limits>
 
-#include "gradref/fast/threads.hpp"
 #include "losses/kl_divergence_job.hpp"
-#include "pairwise.hpp"
+#include "losses/row_pass-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -32,70 +28,39 @@ namespace {
 // Below this many elements per thread, a thread costs more than it saves.
 constexpr std::int64_t kGrainElements = 1 << 14;
 
-/// `count` (<= one vector) values at x, the other lanes set to 1.
-template <class D, class T = hn::TFromD<D>>
-hn::Vec<D> LoadPart(D d, const T* x, std::int64_t count) {
-  if (count == static_cast<std::int64_t>(hn::Lanes(d))) return hn::LoadU(d, x);
-  HWY_ALIGN T buf[hn::MaxLanes(d)];
-  std::fill(buf, buf + hn::MaxLanes(d), T(1));
-  std::memcpy(buf, x, static_cast<std::size_t>(count) * sizeof(T));
-  return hn::Load(d, buf);
-}
-
-/// Stores the first `count` (<= one vector) lanes of v at out.
-template <class D, class T = hn::TFromD<D>>
-void StorePart(D d, hn::Vec<D> v, T* out, std::int64_t count) {
-  if (count == static_cast<std::int64_t>(hn::Lanes(d))) return hn::StoreU(v, d, out);
-  HWY_ALIGN T buf[hn::MaxLanes(d)];
-  hn::Store(v, d, buf);
-  std::memcpy(out, buf, static_cast<std::size_t>(count) * sizeof(T));
-}
-
 template <class T>
 T Row(const KlDivergenceJob<T>& job, std::int64_t row) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
-  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d)), classes = job.classes, first = row * classes;
+  const std::int64_t first = row * job.classes;
   const V one = hn::Set(d, T(1)), zero = hn::Zero(d), scale = hn::Set(d, job.scale);
   const V minus_infinity = hn::Set(d, -std::numeric_limits<T>::infinity());
   const auto log_of = [&](V x) { return hn::IfThenElse(hn::Eq(x, zero), minus_infinity, hn::Log(d, x)); };
-
-  const auto step = [&](std::int64_t j, std::int64_t count, V& acc) {
-    const V a = LoadPart(d, job.p + j, count), b = LoadPart(d, job.q + j, count);
+  return RowSum<T>(job.classes, [&](std::int64_t j, std::int64_t count) {
+    const std::int64_t k = first + j;
+    const V a = LoadPart(d, job.p + k, count), b = LoadPart(d, job.q + k, count);
     const V prob = job.p_log ? hn::Exp(d, a) : a;
     const V lp = job.p_log ? a : log_of(a);
     const V lq = job.q_log ? b : log_of(b);
     const V diff = hn::Sub(lp, lq);
     const auto p_zero = job.p_log ? hn::FirstN(d, 0) : hn::Eq(a, zero);
-    V t = hn::IfThenZeroElse(p_zero, hn::Mul(prob, diff));
+    const V t = hn::IfThenZeroElse(p_zero, hn::Mul(prob, diff));
     V gp = job.p_log ? hn::Mul(prob, hn::Add(diff, one)) : hn::Add(diff, one);
     V gq = job.q_log ? hn::Neg(prob) : hn::IfThenZeroElse(p_zero, hn::Neg(hn::Div(prob, b)));
     if (job.scaled) {
       gp = hn::Mul(gp, scale);
       gq = hn::Mul(gq, scale);
     }
-    StorePart(d, gp, job.grad_p + j, count);
-    StorePart(d, gq, job.grad_q + j, count);
-    if (job.terms) StorePart(d, t, job.terms + j, count);
-    if (count < lanes) t = hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), t);
-    acc = hn::Add(acc, t);
-  };
-
-  // sum_block is a multiple of every lane count, so only a row's last block has a tail.
-  return pairwise_blocks<T>(0, block_count(classes), [&](std::int64_t block) {
-    const std::int64_t end = std::min(classes, (block + 1) * sum_block);
-    V acc = hn::Zero(d);
-    for (std::int64_t j = block * sum_block; j < end; j += lanes) step(first + j, std::min(lanes, end - j), acc);
-    return hn::GetLane(hn::SumOfLanes(d, acc));
+    StorePart(d, gp, job.grad_p + k, count);
+    StorePart(d, gq, job.grad_q + k, count);
+    if (job.terms) StorePart(d, t, job.terms + k, count);
+    return t;
   });
 }
 
 template <class T>
 void KlDivergenceRun(const KlDivergenceJob<T>& job) {
-  const std::int64_t grain = std::max<std::int64_t>(1, kGrainElements / job.classes);
-  parallel_for(job.rows, grain, [&job](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t row = begin; row < end; ++row) job.row_sum[row] = Row(job, row);
-  });
+  ForEachRow(job.rows, job.classes, kGrainElements, [&job](std::int64_t row) { job.row_sum[row] = Row(job, row); });
 }
 
 }  // namespace
@@ -110,24 +75,17 @@ HWY_AFTER_NAMESPACE();
 #include <string>
 #include <vector>
 
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/kl_divergence.hpp"
 #include "gradref/spec/fields.hpp"
+#include "losses/buffer_size.hpp"
+#include "pairwise.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(KlDivergenceFloat);
-HWY_EXPORT(KlDivergenceDouble);
-
-void dispatch(const KlDivergenceJob<float>& job) { HWY_DYNAMIC_DISPATCH(KlDivergenceFloat)(job); }
-void dispatch(const KlDivergenceJob<double>& job) { HWY_DYNAMIC_DISPATCH(KlDivergenceDouble)(job); }
-
-void require_kl_size(const char* field, std::size_t actual, std::int64_t expected, const std::string& what) {
-  if (static_cast<std::int64_t>(actual) != expected)
-    throw InvalidInput(spec::KlDivergence::op, field, std::to_string(actual),
-                       what + " = " + std::to_string(expected));
-}
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch, KlDivergenceJob, KlDivergenceFloat, KlDivergenceDouble)
 
 }  // namespace
 }  // namespace detail
@@ -141,13 +99,13 @@ void kl_divergence(const spec::KlDivergence& s, std::span<const T> p, std::span<
                        "fewer than 2^63 elements");
   const std::int64_t n = rows * classes;
   const bool none = s.reduction == spec::KlReduction::none, per_row = s.reduction == spec::KlReduction::row;
-  detail::require_kl_size("p.size", p.size(), n, "rows * classes");
-  detail::require_kl_size("q.size", q.size(), n, "rows * classes");
-  detail::require_kl_size("grad_p.size", grad_p.size(), n, "rows * classes");
-  detail::require_kl_size("grad_q.size", grad_q.size(), n, "rows * classes");
-  detail::require_kl_size("loss.size", loss.size(), none ? n : per_row ? rows : 1,
-                          none ? "rows * classes for reduction none"
-                               : per_row ? "rows for reduction row" : "1 for reduction sum, mean or batchmean");
+  detail::require_buffer(spec::KlDivergence::op, "p.size", p.size(), n, "rows * classes");
+  detail::require_buffer(spec::KlDivergence::op, "q.size", q.size(), n, "rows * classes");
+  detail::require_buffer(spec::KlDivergence::op, "grad_p.size", grad_p.size(), n, "rows * classes");
+  detail::require_buffer(spec::KlDivergence::op, "grad_q.size", grad_q.size(), n, "rows * classes");
+  detail::require_buffer(spec::KlDivergence::op, "loss.size", loss.size(), none ? n : per_row ? rows : 1,
+                         none ? "rows * classes for reduction none"
+                              : per_row ? "rows for reduction row" : "1 for reduction sum, mean or batchmean");
   const auto text = [](T x) { return spec::format_double(static_cast<double>(x)); };
   spec::check_distribution(spec::KlDivergence::op, "p", p, s.p_form, text);
   spec::check_distribution(spec::KlDivergence::op, "q", q, s.q_form, text);

@@ -30,17 +30,14 @@ void L1Double(const PointwiseLossJob<double>& job) { PointwiseLossRun(job, L1Ele
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/l1.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(L1Float);
-HWY_EXPORT(L1Double);
-
-void dispatch_l1(const PointwiseLossJob<float>& job) { HWY_DYNAMIC_DISPATCH(L1Float)(job); }
-void dispatch_l1(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(L1Double)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch_l1, PointwiseLossJob, L1Float, L1Double)
 
 }  // namespace
 }  // namespace detail
@@ -48,16 +45,8 @@ void dispatch_l1(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(L1D
 template <class T>
 void l1(const spec::L1& s, std::span<const T> input, std::span<const T> target, std::span<T> loss,
         std::span<T> grad_input, std::span<T> grad_target) {
-  validate(s);
-  const std::int64_t n =
-      detail::checked_pointwise_size(spec::L1::op, s.reduction, input, target, loss, grad_input, grad_target);
-  const double scale = s.reduction == spec::Reduction::mean ? 1.0 / static_cast<double>(n) : 1.0;
-  detail::PointwiseLossJob<T> job{};
-  job.n = n;
-  job.grad_scale = static_cast<T>(scale);
-  job.scaled = true;
-  detail::run_pointwise_loss(job, s.reduction, input, target, loss, grad_input, grad_target,
-                             [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_l1(j); });
+  detail::pointwise_loss(s, {.factor = 1.0}, 0.0, input, target, loss, grad_input, grad_target,
+                         [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_l1(j); });
 }
 
 template void l1<float>(const spec::L1&, std::span<const float>, std::span<const float>, std::span<float>,

@@ -27,17 +27,14 @@ void MseDouble(const PointwiseLossJob<double>& job) { PointwiseLossRun(job, MseE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/losses/mse.hpp"
 
 namespace gradref::fast {
 namespace detail {
 namespace {
 
-HWY_EXPORT(MseFloat);
-HWY_EXPORT(MseDouble);
-
-void dispatch_mse(const PointwiseLossJob<float>& job) { HWY_DYNAMIC_DISPATCH(MseFloat)(job); }
-void dispatch_mse(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(MseDouble)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch_mse, PointwiseLossJob, MseFloat, MseDouble)
 
 }  // namespace
 }  // namespace detail
@@ -45,16 +42,8 @@ void dispatch_mse(const PointwiseLossJob<double>& job) { HWY_DYNAMIC_DISPATCH(Ms
 template <class T>
 void mse(const spec::Mse& s, std::span<const T> input, std::span<const T> target, std::span<T> loss,
          std::span<T> grad_input, std::span<T> grad_target) {
-  validate(s);
-  const std::int64_t n =
-      detail::checked_pointwise_size(spec::Mse::op, s.reduction, input, target, loss, grad_input, grad_target);
-  const double scale = s.reduction == spec::Reduction::mean ? 2.0 / static_cast<double>(n) : 2.0;
-  detail::PointwiseLossJob<T> job{};
-  job.n = n;
-  job.grad_scale = static_cast<T>(scale);
-  job.scaled = true;
-  detail::run_pointwise_loss(job, s.reduction, input, target, loss, grad_input, grad_target,
-                             [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_mse(j); });
+  detail::pointwise_loss(s, {.factor = 2.0}, 0.0, input, target, loss, grad_input, grad_target,
+                         [](const detail::PointwiseLossJob<T>& j) { detail::dispatch_mse(j); });
 }
 
 template void mse<float>(const spec::Mse&, std::span<const float>, std::span<const float>, std::span<float>,

@@ -1,10 +1,7 @@
 // Per-target driver of the elementwise regression losses (mse, l1, huber): blocks
-// of sum_block elements in parallel over a static partition; in each block, one
-// vector pass computing d = x - y, the op's loss and gradient (its Element
-// functor), grad_target = -grad, and the block's loss sum (lanes, then across
-// lanes: any order inside a block, as reduction.hpp allows). A block's tail runs
-// through the same vector code on a zero-padded copy, masked out of the sum, so an
-// element's result never depends on where a block or a thread's range ends.
+// of sum_block elements in parallel (elementwise_block-inl.h); in each, one vector
+// pass computing d = x - y, the op's loss and gradient (its Element functor) and
+// grad_target = -grad, and the block's loss sum.
 //
 // Included by each op's Highway translation unit once per target (the toggle
 // below is Highway's pattern for such headers).
@@ -18,9 +15,10 @@
 #include <hwy/highway.h>
 
 #include <algorithm>
-#include <cstring>
+#include <array>
+#include <type_traits>
 
-#include "gradref/fast/threads.hpp"
+#include "losses/elementwise_block-inl.h"
 #include "losses/pointwise_loss.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -41,46 +39,32 @@ template <class T, class Element>
 void PointwiseBlock(const PointwiseLossJob<T>& job, const Element& element, std::int64_t block) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
-  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
   const std::int64_t begin = block * sum_block, end = std::min(job.n, begin + sum_block);
   const V scale = hn::Set(d, job.grad_scale), delta = hn::Set(d, job.delta);
-  const bool keep = job.loss != nullptr;
-  V acc = hn::Zero(d);
-
-  // Elements [i, i + lanes) from x, y; results to loss (if kept), gi, gt.
-  const auto step = [&](const T* x, const T* y, T* loss, T* gi, T* gt, std::int64_t valid) {
-    const LossAndGrad<V> r = element(d, hn::Sub(hn::LoadU(d, x), hn::LoadU(d, y)), scale, delta);
-    if (keep) hn::StoreU(r.loss, d, loss);
-    hn::StoreU(r.grad, d, gi);
-    hn::StoreU(hn::Neg(r.grad), d, gt);
-    acc = hn::Add(acc, valid == lanes ? r.loss : hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(valid)), r.loss));
+  // in: x, y; out: loss (if kept), grad_input, grad_target. Kept losses and summed
+  // ones are separate instantiations: a loss that is only summed feeds nothing but
+  // the sum, and the compiler may fuse its last product into that addition.
+  const auto pass = [&](auto keep) {
+    return ElementwiseBlock<T>(
+        begin, end, std::array<const T*, 2>{job.input, job.target},
+        std::array<T*, 3>{keep ? job.loss : nullptr, job.grad_input, job.grad_target},
+        [&](std::int64_t, auto part, const auto& in, const auto& out, V& acc) {
+          const LossAndGrad<V> r = element(d, hn::Sub(hn::LoadU(d, in[0]), hn::LoadU(d, in[1])), scale, delta);
+          if constexpr (decltype(keep)::value) hn::StoreU(r.loss, d, out[0]);
+          hn::StoreU(r.grad, d, out[1]);
+          hn::StoreU(hn::Neg(r.grad), d, out[2]);
+          acc = AddValid(d, acc, r.loss, part);
+        });
   };
-
-  std::int64_t i = begin;
-  for (; i + lanes <= end; i += lanes)
-    step(job.input + i, job.target + i, keep ? job.loss + i : nullptr, job.grad_input + i, job.grad_target + i,
-         lanes);
-  if (i < end) {
-    const std::int64_t valid = end - i;
-    const std::size_t bytes = static_cast<std::size_t>(valid) * sizeof(T);
-    HWY_ALIGN T x[hn::MaxLanes(d)] = {}, y[hn::MaxLanes(d)] = {}, loss[hn::MaxLanes(d)] = {},
-                gi[hn::MaxLanes(d)] = {}, gt[hn::MaxLanes(d)] = {};
-    std::memcpy(x, job.input + i, bytes);
-    std::memcpy(y, job.target + i, bytes);
-    step(x, y, loss, gi, gt, valid);
-    if (keep) std::memcpy(job.loss + i, loss, bytes);
-    std::memcpy(job.grad_input + i, gi, bytes);
-    std::memcpy(job.grad_target + i, gt, bytes);
-  }
-  if (!keep) job.block_sums[block] = hn::GetLane(hn::SumOfLanes(d, acc));
+  if (job.loss)
+    pass(std::true_type{});
+  else
+    job.block_sums[block] = pass(std::false_type{});
 }
 
 template <class T, class Element>
 void PointwiseLossRun(const PointwiseLossJob<T>& job, const Element& element) {
-  parallel_for(block_count(job.n), std::max<std::int64_t>(1, kPointwiseGrain / sum_block),
-               [&job, &element](std::int64_t begin, std::int64_t end) {
-                 for (std::int64_t block = begin; block < end; ++block) PointwiseBlock(job, element, block);
-               });
+  ForEachBlock(job.n, kPointwiseGrain, [&job, &element](std::int64_t block) { PointwiseBlock(job, element, block); });
 }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE

@@ -1,17 +1,13 @@
 #pragma once
 // What the elementwise regression losses (mse, l1, huber) share outside the SIMD
 // code: the job each per-target kernel receives, the checks on the buffers, and
-// the final reduction. Every element's loss and gradient are computed in blocks of
-// sum_block; for sum and mean each block's losses are summed into block_sums, and
-// the block sums are combined here by the pairwise tree of pairwise.hpp, so the
-// structure is reduction.hpp's and nothing depends on the thread count.
+// the final reduction of the block sums (block_sums.hpp).
 #include <cstdint>
 #include <span>
-#include <string>
-#include <vector>
 
 #include "gradref/spec/pointwise_loss.hpp"
-#include "pairwise.hpp"
+#include "losses/block_sums.hpp"
+#include "losses/buffer_size.hpp"
 
 namespace gradref::fast::detail {
 
@@ -29,12 +25,6 @@ struct PointwiseLossJob {
   T delta;       ///< huber's delta rounded to T (unused by the other ops)
 };
 
-inline void require_buffer(const char* op, const char* field, std::size_t actual, std::int64_t expected,
-                           const char* what) {
-  if (static_cast<std::int64_t>(actual) != expected)
-    throw InvalidInput(op, field, std::to_string(actual), std::string(what) + " = " + std::to_string(expected));
-}
-
 /// The reference's checks (spec::pointwise_loss_size) on flat buffers, plus the
 /// output sizes; returns the element count n.
 template <class T>
@@ -43,35 +33,48 @@ std::int64_t checked_pointwise_size(const char* op, spec::Reduction r, std::span
                                     std::span<T> grad_target) {
   const auto size = [](std::size_t s) { return static_cast<std::int64_t>(s); };
   const std::int64_t n = spec::pointwise_loss_size(op, Shape{size(input.size())}, Shape{size(target.size())});
-  const bool none = r == spec::Reduction::none;
-  require_buffer(op, "loss.size", loss.size(), none ? n : 1,
-                 none ? "the element count for reduction none" : "1 for reduction sum or mean");
-  require_buffer(op, "grad_input.size", grad_input.size(), n, "the element count");
-  require_buffer(op, "grad_target.size", grad_target.size(), n, "the element count");
+  require_loss_buffers(op, r, n, loss, grad_input, grad_target);
   return n;
 }
 
-/// Fills the job's buffers, runs `dispatch(job)` and reduces the block sums:
-/// pairwise over blocks, then / n for the mean (in T, as the reference).
+/// Fills the job's buffers, runs `dispatch(job)` and reduces the block sums.
 template <class T, class Dispatch>
 void run_pointwise_loss(PointwiseLossJob<T> job, spec::Reduction r, std::span<const T> input,
                         std::span<const T> target, std::span<T> loss, std::span<T> grad_input,
                         std::span<T> grad_target, const Dispatch& dispatch) {
-  const bool none = r == spec::Reduction::none;
-  std::vector<T> block_sums(none ? 0 : static_cast<std::size_t>(block_count(job.n)));
+  BlockSums<T> block_sums(job.n, r);
   job.input = input.data();
   job.target = target.data();
-  job.loss = none ? loss.data() : nullptr;
-  job.block_sums = none ? nullptr : block_sums.data();
+  job.loss = r == spec::Reduction::none ? loss.data() : nullptr;
+  job.block_sums = block_sums.data();
   job.grad_input = grad_input.data();
   job.grad_target = grad_target.data();
   dispatch(job);
-  if (none) return;
-  T total = pairwise_blocks<T>(0, block_count(job.n), [&block_sums](std::int64_t b) {
-    return block_sums[static_cast<std::size_t>(b)];
-  });
-  if (r == spec::Reduction::mean) total = total / static_cast<T>(job.n);
-  loss[0] = total;
+  block_sums.reduce_into(loss);
+}
+
+/// How a pointwise loss's gradient is scaled: by `factor` (divided by n for the
+/// mean) rounded to T; when `only_for_mean`, not at all for sum and none.
+struct GradientScaling {
+  double factor = 1.0;
+  bool only_for_mean = false;
+};
+
+/// A pointwise loss from its spec to its outputs: the spec's and the buffers'
+/// checks, the job (gradient scaling, huber's delta rounded to T), the run.
+template <class T, class Spec, class Dispatch>
+void pointwise_loss(const Spec& s, GradientScaling scaling, double delta, std::span<const T> input,
+                    std::span<const T> target, std::span<T> loss, std::span<T> grad_input, std::span<T> grad_target,
+                    const Dispatch& dispatch) {
+  validate(s);
+  const std::int64_t n = checked_pointwise_size(Spec::op, s.reduction, input, target, loss, grad_input, grad_target);
+  const bool mean = s.reduction == spec::Reduction::mean;
+  PointwiseLossJob<T> job{};
+  job.n = n;
+  job.grad_scale = static_cast<T>(mean ? scaling.factor / static_cast<double>(n) : scaling.factor);
+  job.scaled = mean || !scaling.only_for_mean;
+  job.delta = static_cast<T>(delta);
+  run_pointwise_loss(job, s.reduction, input, target, loss, grad_input, grad_target, dispatch);
 }
 
 }  // namespace gradref::fast::detail

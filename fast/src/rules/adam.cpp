@@ -126,16 +126,13 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 #include <vector>
 
+#include "dispatch_by_type.hpp"
 #include "gradref/fast/rules/adam.hpp"
 
 namespace gradref::fast {
 namespace detail {
 
-HWY_EXPORT(AdamFloat);
-HWY_EXPORT(AdamDouble);
-
-void dispatch(const AdamJob<float>& job) { HWY_DYNAMIC_DISPATCH(AdamFloat)(job); }
-void dispatch(const AdamJob<double>& job) { HWY_DYNAMIC_DISPATCH(AdamDouble)(job); }
+GRADREF_DISPATCH_FLOAT_DOUBLE(dispatch, AdamJob, AdamFloat, AdamDouble)
 
 std::int64_t size_of(std::size_t n) { return static_cast<std::int64_t>(n); }
 

@@ -72,16 +72,7 @@ BinaryLossResult<T> bce(const spec::Bce& s, const Array<T>& input, const Array<T
     const T gq = (ny == T(0.0) || !q_live) ? T(0.0) : ny / q;
     T gi = gq - gp;
     T gt = lq - lp;
-    if (weight) {
-      const T& w = (*weight)[i];
-      loss = loss * w;
-      gi = gi * w;
-      gt = gt * w;
-    }
-    if (scaled) {
-      gi = gi * scale;
-      gt = gt * scale;
-    }
+    weigh_and_scale(weight, i, scaled, scale, loss, gi, gt);
     losses.push_back(loss);
     grad_input[i] = gi;
     grad_target[i] = gt;

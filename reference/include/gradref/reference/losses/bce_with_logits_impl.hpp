@@ -65,16 +65,7 @@ BinaryLossResult<T> bce_with_logits(const spec::BceWithLogits& s, const Array<T>
     loss = loss + (nonnegative ? ny : pwy) * a;
     const T r = T(1.0) / (T(1.0) + e);
     T gi = (nonnegative ? ny - pwy * e : ny * e - pwy) * r;
-    if (weight) {
-      const T& w = (*weight)[i];
-      loss = loss * w;
-      gi = gi * w;
-      gt = gt * w;
-    }
-    if (scaled) {
-      gi = gi * scale;
-      gt = gt * scale;
-    }
+    weigh_and_scale(weight, i, scaled, scale, loss, gi, gt);
     losses.push_back(loss);
     grad_input[i] = gi;
     grad_target[i] = gt;
