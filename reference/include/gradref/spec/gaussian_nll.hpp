@@ -67,8 +67,8 @@ inline void validate(const GaussianNll& s) {
 /// reduction 'mean'), and the textbook likelihood of a fixed unit variance, summed.
 inline constexpr std::array<Preset<GaussianNll>, 2> gaussian_nll_presets{{
     {"pytorch",
-     "torch/nn/functional.py gaussian_nll_loss (var.clone(), clamp_(min=eps) under torch.no_grad(), "
-     "0.5 * (log(var) + (input - target)**2 / var), + 0.5 * log(2 * pi) if full), PyTorch 2.x",
+     "torch/nn/functional.py gaussian_nll_loss, read at pytorch/pytorch 0642de17: var.clone(), clamp_(min=eps) "
+     "under torch.no_grad(), 0.5 * (log(var) + (input - target)**2 / var), + 0.5 * log(2 * pi) if full",
      [](GaussianNll& s) { s = GaussianNll{}; }},
     {"textbook", "-log N(y; x, sigma^2) = 0.5 (log(2 pi sigma^2) + (x - y)^2 / sigma^2), sigma = 1, summed",
      [](GaussianNll& s) {
