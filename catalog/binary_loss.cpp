@@ -27,8 +27,8 @@ rc::Gen<spec::Reduction> reductions() {
 rc::Gen<Shape> shapes() {
   return rc::gen::weightedOneOf<Shape>({
       {1, rc::gen::just(Shape{})},
-      {3, rc::gen::map(rc::gen::inRange<std::int64_t>(1, 200), [](std::int64_t n) { return Shape{n}; })},
-      {4, rc::gen::map(rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 9), rc::gen::inRange<std::int64_t>(1, 40)),
+      {3, rc::gen::map(rc::gen::inRange<std::int64_t>(1, 140), [](std::int64_t n) { return Shape{n}; })},
+      {4, rc::gen::map(rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 7), rc::gen::inRange<std::int64_t>(1, 30)),
                        [](const std::tuple<std::int64_t, std::int64_t>& t) {
                          return Shape{std::get<0>(t), std::get<1>(t)};
                        })},
