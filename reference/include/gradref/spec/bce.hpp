@@ -5,6 +5,10 @@
 // over every element). A term whose coefficient is 0 is 0 (y log p at y = 0, and
 // (1 - y) log(1 - p) at y = 1), as in the cross-entropy of Bernoulli(y) and
 // Bernoulli(p). PyTorch clamps each log at -100 (`clamp_log`, `log_floor`).
+// Keras first clips p to [clip_low, clip_high] (`clip_by_value` with
+// backend.epsilon() = 1e-7): the loss is computed at the clipped p, and the clip's
+// derivative is TensorFlow's, 1 at and inside the bounds and 0 strictly outside,
+// so grad_input is 0 where p lies outside them. The defaults [0, 1] clip nothing.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -23,6 +27,8 @@ struct Bce {
   Reduction reduction = Reduction::mean;
   bool clamp_log = true;
   double log_floor = -100.0;
+  double clip_low = 0.0;
+  double clip_high = 1.0;
 
   template <class V>
   void describe(V& v) {
@@ -31,23 +37,68 @@ struct Bce {
     v.flag("clamp_log", clamp_log,
            "replace log p and log(1 - p) by max(log, log_floor) before multiplying (PyTorch)");
     v.number("log_floor", log_floor, "the clamp of each log when clamp_log is true; finite, <= 0");
+    v.number("clip_low", clip_low,
+             "p is clipped to [clip_low, clip_high] before the logs (Keras); 0 <= clip_low < clip_high");
+    v.number("clip_high", clip_high, "the upper bound of the clip; clip_low < clip_high <= 1 (1 and 0: no clip)");
   }
 };
+
+/// Checks bounds lo, hi of a probability clip: 0 <= lo < hi <= 1 (NaN fails both).
+inline void validate_clip(const char* op, double lo, double hi) {
+  require(lo >= 0.0 && lo < 1.0, op, "clip_low", format_double(lo), "a number in [0, 1)");
+  require(hi > lo && hi <= 1.0, op, "clip_high", format_double(hi), "a number in (clip_low, 1]");
+}
+
+/// Throws unless the clip bounds are exactly representable in the kernel's type T:
+/// rounding them would clip at other values than the spec says (Keras in float32
+/// clips at float32(1e-7), not at 1e-7).
+template <class T>
+void require_exact_clip(const char* op, double lo, double hi) {
+  const char* expected = sizeof(T) == sizeof(float) ? "exactly representable in float32" : "exactly representable";
+  require(static_cast<double>(static_cast<T>(lo)) == lo, op, "clip_low", format_double(lo), expected);
+  require(static_cast<double>(static_cast<T>(hi)) == hi, op, "clip_high", format_double(hi), expected);
+}
 
 inline void validate(const Bce& s) {
   require(std::isfinite(s.log_floor) && s.log_floor <= 0, Bce::op, "log_floor", format_double(s.log_floor),
           "a finite number <= 0");
+  validate_clip(Bce::op, s.clip_low, s.clip_high);
 }
 
+/// Keras' clip bounds backend.epsilon() = 1e-7 and 1 - 1e-7, rounded to float32
+/// (Keras' default floatx, in which clip_by_value receives them) and as doubles.
+inline constexpr double keras_clip_low_float32 = 0x1.ad7f2ap-24;   // 1.0000000116860974e-07
+inline constexpr double keras_clip_high_float32 = 0x1.fffffcp-1;   // 1 - 2^-23
+inline constexpr double keras_clip_low_float64 = 1e-7;
+inline constexpr double keras_clip_high_float64 = 1.0 - 1e-7;
+
 /// torch.nn.functional.binary_cross_entropy (aten/src/ATen/native/Loss.cpp,
-/// binary_cross_entropy_out_cpu: each log clamped at -100), and the unclamped textbook loss.
-inline constexpr std::array<Preset<Bce>, 2> bce_presets{{
+/// binary_cross_entropy_out_cpu: each log clamped at -100), the unclamped textbook loss,
+/// and Keras 3's BinaryCrossentropy(from_logits=False) in float32 and float64.
+inline constexpr std::array<Preset<Bce>, 4> bce_presets{{
     {"pytorch", "aten/src/ATen/native/Loss.cpp binary_cross_entropy_out_cpu, PyTorch 2.x",
      [](Bce& s) { s = Bce{}; }},
     {"textbook", "-w (y log p + (1 - y) log(1 - p)), no clamp",
      [](Bce& s) {
        s = Bce{};
        s.clamp_log = false;
+     }},
+    {"keras",
+     "keras/src/backend/tensorflow/nn.py binary_crossentropy (clip_by_value(output, epsilon, 1 - epsilon), "
+     "backend.epsilon() = 1e-7) under keras/src/losses/losses.py BinaryCrossentropy, Keras 3, float32: "
+     "clip at float32(1e-7) = 0x1.ad7f2ap-24 and float32(1 - 1e-7) = 1 - 2^-23; label_smoothing not modelled",
+     [](Bce& s) {
+       s = Bce{};
+       s.clamp_log = false;
+       s.clip_low = keras_clip_low_float32;
+       s.clip_high = keras_clip_high_float32;
+     }},
+    {"keras_float64", "as keras, with floatx float64: clip at the doubles 1e-7 and 1 - 1e-7",
+     [](Bce& s) {
+       s = Bce{};
+       s.clamp_log = false;
+       s.clip_low = keras_clip_low_float64;
+       s.clip_high = keras_clip_high_float64;
      }},
 }};
 inline const auto& presets_of(const Bce*) { return bce_presets; }
