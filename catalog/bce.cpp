@@ -83,9 +83,9 @@ rc::Gen<std::pair<double, double>> clip_bounds(Dtype dtype) {
   using Bounds = std::pair<double, double>;
   return rc::gen::weightedOneOf<Bounds>({
       {2, rc::gen::just(Bounds{0.0, 1.0})},
-      {2, rc::gen::just(Bounds{spec::keras_clip_low_float32, spec::keras_clip_high_float32})},
+      {2, rc::gen::just(Bounds{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32})},
       {dtype == Dtype::float64 ? 1u : 0u,
-       rc::gen::just(Bounds{spec::keras_clip_low_float64, spec::keras_clip_high_float64})},
+       rc::gen::just(Bounds{spec::keras_epsilon_float64, spec::keras_one_minus_epsilon_float64})},
       {1, rc::gen::map(rc::gen::tuple(rc::gen::inRange(2, 60), rc::gen::inRange(2, 24)),
                        [](const std::tuple<int, int>& t) {
                          return Bounds{std::ldexp(1.0, -std::get<0>(t)), 1.0 - std::ldexp(1.0, -std::get<1>(t))};
@@ -145,16 +145,16 @@ rc::Gen<std::pair<double, double>> moderate_clip_bounds(Dtype dtype) {
   using Bounds = std::pair<double, double>;
   return rc::gen::weightedOneOf<Bounds>({
       {2, rc::gen::just(Bounds{0.0, 1.0})},
-      {1, rc::gen::just(Bounds{spec::keras_clip_low_float32, spec::keras_clip_high_float32})},
+      {1, rc::gen::just(Bounds{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32})},
       {dtype == Dtype::float64 ? 1u : 0u,
-       rc::gen::just(Bounds{spec::keras_clip_low_float64, spec::keras_clip_high_float64})},
+       rc::gen::just(Bounds{spec::keras_epsilon_float64, spec::keras_one_minus_epsilon_float64})},
   });
 }
 
 /// Keras' float32 bounds, with p often at or beyond them and y often not 1, where
 /// log(1 - hi) tells 1 - float32(1 - 1e-7) = 2^-23 from 1e-7.
 rc::Gen<Case> generate_keras(Dtype dtype) {
-  const std::pair<double, double> keras{spec::keras_clip_low_float32, spec::keras_clip_high_float32};
+  const std::pair<double, double> keras{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32};
   const auto p =
       rc::gen::weightedOneOf<double>({{1, probability(dtype)}, {1, near_bounds(dtype, keras.first, keras.second)}});
   return rc::gen::map(generate_with(dtype, binary::shapes(), p, binary::labels(dtype, true),
@@ -269,8 +269,8 @@ std::vector<WrongVariant> wrong_variants() {
        "log(1e-7) instead of log(2^-23)), computed in double", generate_keras,
        [](const Case& c, Dtype) {
          Bce s = spec_of(c);
-         s.clip_low = spec::keras_clip_low_float64;
-         s.clip_high = spec::keras_clip_high_float64;
+         s.clip_low = spec::keras_epsilon_float64;
+         s.clip_high = spec::keras_one_minus_epsilon_float64;
          return fast_with<double>(s, c, weight_of(c));
        }},
       {"clip_gradient_passed", "grad_input not zeroed where p lies outside the clip (the clipped p as input)",

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "gradref/spec/clip.hpp"
 #include "gradref/spec/fields.hpp"
 #include "gradref/spec/preset.hpp"
 #include "gradref/spec/reduction.hpp"
@@ -43,34 +44,11 @@ struct Bce {
   }
 };
 
-/// Checks bounds lo, hi of a probability clip: 0 <= lo < hi <= 1 (NaN fails both).
-inline void validate_clip(const char* op, double lo, double hi) {
-  require(lo >= 0.0 && lo < 1.0, op, "clip_low", format_double(lo), "a number in [0, 1)");
-  require(hi > lo && hi <= 1.0, op, "clip_high", format_double(hi), "a number in (clip_low, 1]");
-}
-
-/// Throws unless the clip bounds are exactly representable in the kernel's type T:
-/// rounding them would clip at other values than the spec says (Keras in float32
-/// clips at float32(1e-7), not at 1e-7).
-template <class T>
-void require_exact_clip(const char* op, double lo, double hi) {
-  const char* expected = sizeof(T) == sizeof(float) ? "exactly representable in float32" : "exactly representable";
-  require(static_cast<double>(static_cast<T>(lo)) == lo, op, "clip_low", format_double(lo), expected);
-  require(static_cast<double>(static_cast<T>(hi)) == hi, op, "clip_high", format_double(hi), expected);
-}
-
 inline void validate(const Bce& s) {
   require(std::isfinite(s.log_floor) && s.log_floor <= 0, Bce::op, "log_floor", format_double(s.log_floor),
           "a finite number <= 0");
   validate_clip(Bce::op, s.clip_low, s.clip_high);
 }
-
-/// Keras' clip bounds backend.epsilon() = 1e-7 and 1 - 1e-7, rounded to float32
-/// (Keras' default floatx, in which clip_by_value receives them) and as doubles.
-inline constexpr double keras_clip_low_float32 = 0x1.ad7f2ap-24;   // 1.0000000116860974e-07
-inline constexpr double keras_clip_high_float32 = 0x1.fffffcp-1;   // 1 - 2^-23
-inline constexpr double keras_clip_low_float64 = 1e-7;
-inline constexpr double keras_clip_high_float64 = 1.0 - 1e-7;
 
 /// torch.nn.functional.binary_cross_entropy (aten/src/ATen/native/Loss.cpp,
 /// binary_cross_entropy_out_cpu: each log clamped at -100), the unclamped textbook loss,
@@ -90,15 +68,15 @@ inline constexpr std::array<Preset<Bce>, 4> bce_presets{{
      [](Bce& s) {
        s = Bce{};
        s.clamp_log = false;
-       s.clip_low = keras_clip_low_float32;
-       s.clip_high = keras_clip_high_float32;
+       s.clip_low = keras_epsilon_float32;
+       s.clip_high = keras_one_minus_epsilon_float32;
      }},
     {"keras_float64", "as keras, with floatx float64: clip at the doubles 1e-7 and 1 - 1e-7",
      [](Bce& s) {
        s = Bce{};
        s.clamp_log = false;
-       s.clip_low = keras_clip_low_float64;
-       s.clip_high = keras_clip_high_float64;
+       s.clip_low = keras_epsilon_float64;
+       s.clip_high = keras_one_minus_epsilon_float64;
      }},
 }};
 inline const auto& presets_of(const Bce*) { return bce_presets; }
