@@ -176,8 +176,9 @@ rc::Gen<Case> generate_batchmean(Dtype dtype) {
   return generate_with(dtype, {.q_rows = gen::Rows::moderate, .batchmean = true, .clip_weight = 0});
 }
 
-/// Keras' float32 clip always, values often at, beside and beyond the bounds.
-rc::Gen<Case> generate_keras(Dtype dtype) { return generate_with(dtype, {.clip_weight = -1}); }
+/// Keras' float32 clip and reduction (batchmean, K from 2 to 40) always, values
+/// often at, beside and beyond the bounds.
+rc::Gen<Case> generate_keras(Dtype dtype) { return generate_with(dtype, {.batchmean = true, .clip_weight = -1}); }
 
 /// `c` with the values of input `name` replaced by their clip to the spec's bounds.
 void clip_values(Case& c, const char* name) {
