@@ -1,6 +1,9 @@
 // Catalog entry for binary cross-entropy on probabilities.
+#include <algorithm>
 #include <cmath>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include "binary_loss.hpp"
 #include "case_edits.hpp"
@@ -74,19 +77,54 @@ rc::Gen<double> probability(Dtype dtype) {
   });
 }
 
+/// Clip bounds exact in the dtype: none ([0, 1]), Keras' in float32 (and as doubles
+/// in float64 only: 1e-7 is not a float32), or 2^-k and 1 - 2^-j.
+rc::Gen<std::pair<double, double>> clip_bounds(Dtype dtype) {
+  using Bounds = std::pair<double, double>;
+  return rc::gen::weightedOneOf<Bounds>({
+      {2, rc::gen::just(Bounds{0.0, 1.0})},
+      {2, rc::gen::just(Bounds{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32})},
+      {dtype == Dtype::float64 ? 1u : 0u,
+       rc::gen::just(Bounds{spec::keras_epsilon_float64, spec::keras_one_minus_epsilon_float64})},
+      {1, rc::gen::map(rc::gen::tuple(rc::gen::inRange(2, 60), rc::gen::inRange(2, 24)),
+                       [](const std::tuple<int, int>& t) {
+                         return Bounds{std::ldexp(1.0, -std::get<0>(t)), 1.0 - std::ldexp(1.0, -std::get<1>(t))};
+                       })},
+  });
+}
+
+/// The hard values of a clip to [lo, hi] in the dtype: each bound, its neighbours
+/// just inside and just outside, 0 and 1.
+rc::Gen<double> near_bounds(Dtype dtype, double lo, double hi) {
+  const auto step = [dtype](double x, double to) {
+    const double next = dtype == Dtype::float32 ? static_cast<double>(std::nextafter(static_cast<float>(x),
+                                                                                     static_cast<float>(to)))
+                                                : std::nextafter(x, to);
+    return std::clamp(next, 0.0, 1.0);
+  };
+  return rc::gen::element(lo, step(lo, 1.0), step(lo, 0.0), hi, step(hi, 0.0), step(hi, 1.0), 0.0, 1.0);
+}
+
 rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<Shape> shape_gen, rc::Gen<double> p_gen, rc::Gen<double> y_gen,
-                            rc::Gen<double> w_gen) {
+                            rc::Gen<double> w_gen, rc::Gen<std::pair<double, double>> clip_gen,
+                            bool at_bounds = true) {
   return rc::gen::exec([=] {
     Bce s;
     s.reduction = *binary::reductions();
     s.clamp_log = *rc::gen::arbitrary<bool>();
+    std::tie(s.clip_low, s.clip_high) = *clip_gen;
+    const bool clip = s.clip_low > 0 || s.clip_high < 1;
     const Shape shape = *shape_gen;
     const std::int64_t n = element_count(shape);
-    const std::vector<double> p = *gen::values(n, p_gen);
+    std::vector<double> p = *gen::values(n, p_gen);
+    if (clip && at_bounds && *rc::gen::inRange(0, 3) == 0)
+      for (double& x : p)
+        if (*rc::gen::inRange(0, 3) == 0) x = *near_bounds(dtype, s.clip_low, s.clip_high);
     std::vector<double> y = *gen::values(n, y_gen);
     for (std::size_t i = 0; i < p.size(); ++i) {
-      const bool clamped = s.clamp_log && p[i] > 0 && std::log(p[i]) < s.log_floor;
-      if (p[i] > 0 && p[i] < overflow_threshold(dtype) && !clamped) y[i] = 0;
+      const double pc = std::clamp(p[i], s.clip_low, s.clip_high);
+      const bool clamped = s.clamp_log && pc > 0 && std::log(pc) < s.log_floor;
+      if (pc > 0 && pc < overflow_threshold(dtype) && !clamped) y[i] = 0;
     }
     Case c{Bce::op, spec_to_json(s), {}};
     c.inputs.emplace("input", gen::real_array(shape, p));
@@ -98,7 +136,30 @@ rc::Gen<Case> generate_with(Dtype dtype, rc::Gen<Shape> shape_gen, rc::Gen<doubl
 
 rc::Gen<Case> generate(Dtype dtype) {
   return generate_with(dtype, binary::shapes(), probability(dtype), binary::labels(dtype, true),
-                       binary::weights(dtype, false));
+                       binary::weights(dtype, false), clip_bounds(dtype));
+}
+
+/// No clip, or Keras' (exact in the dtype), which lie outside [0.01, 0.99]: the
+/// finite differences of generate_moderate never step across a bound.
+rc::Gen<std::pair<double, double>> moderate_clip_bounds(Dtype dtype) {
+  using Bounds = std::pair<double, double>;
+  return rc::gen::weightedOneOf<Bounds>({
+      {2, rc::gen::just(Bounds{0.0, 1.0})},
+      {1, rc::gen::just(Bounds{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32})},
+      {dtype == Dtype::float64 ? 1u : 0u,
+       rc::gen::just(Bounds{spec::keras_epsilon_float64, spec::keras_one_minus_epsilon_float64})},
+  });
+}
+
+/// Keras' float32 bounds, with p often at or beyond them and y often not 1, where
+/// log(1 - hi) tells 1 - float32(1 - 1e-7) = 2^-23 from 1e-7.
+rc::Gen<Case> generate_keras(Dtype dtype) {
+  const std::pair<double, double> keras{spec::keras_epsilon_float32, spec::keras_one_minus_epsilon_float32};
+  const auto p =
+      rc::gen::weightedOneOf<double>({{1, probability(dtype)}, {1, near_bounds(dtype, keras.first, keras.second)}});
+  return rc::gen::map(generate_with(dtype, binary::shapes(), p, binary::labels(dtype, true),
+                                    binary::weights(dtype, false), rc::gen::just(keras)),
+                      [](Case c) { return with_spec(std::move(c), "clamp_log", false); });
 }
 
 /// p and y in [0.01, 0.99], weights in [0.1, 10]: every log and quotient moderate,
@@ -112,12 +173,15 @@ rc::Gen<Case> generate_moderate(Dtype dtype) {
                         [dtype, offset](int k) { return gen::in_dtype(k * 1e-6 + offset, dtype); });
   };
   const auto weight = rc::gen::map(rc::gen::inRange(1, 101), [dtype](int k) { return gen::in_dtype(k * 0.1, dtype); });
-  return generate_with(dtype, binary::shapes(), on_grid(1e-7), on_grid(3e-7), weight);
+  return generate_with(dtype, binary::shapes(), on_grid(1e-7), on_grid(3e-7), weight, moderate_clip_bounds(dtype),
+                       false);
 }
 
 /// Textbook cases, with some p = 0 and y > 0 (an infinite loss).
 rc::Gen<Case> generate_textbook(Dtype dtype) {
-  return rc::gen::map(generate(dtype), [](Case c) { return with_spec(std::move(c), "clamp_log", false); });
+  return rc::gen::map(generate_with(dtype, binary::shapes(), probability(dtype), binary::labels(dtype, true),
+                                    binary::weights(dtype, false), rc::gen::just(std::pair<double, double>{0.0, 1.0})),
+                      [](Case c) { return with_spec(std::move(c), "clamp_log", false); });
 }
 
 /// Mean over [N, C] with C >= 2.
@@ -126,7 +190,7 @@ rc::Gen<Case> generate_batched_mean(Dtype dtype) {
       rc::gen::tuple(rc::gen::inRange<std::int64_t>(1, 9), rc::gen::inRange<std::int64_t>(2, 40)),
       [](const std::tuple<std::int64_t, std::int64_t>& t) { return Shape{std::get<0>(t), std::get<1>(t)}; });
   return rc::gen::map(generate_with(dtype, shape, probability(dtype), binary::labels(dtype, true),
-                                    binary::weights(dtype, false)),
+                                    binary::weights(dtype, false), clip_bounds(dtype)),
                       [](Case c) { return with_spec(std::move(c), "reduction", "mean"); });
 }
 
@@ -146,6 +210,9 @@ std::vector<InvalidCase> invalid_cases() {
       {"unknown reduction", with_spec(b, "reduction", "average"), "reduction"},
       {"positive log_floor", with_spec(b, "log_floor", 1.0), "log_floor"},
       {"log_floor not a number", with_spec(b, "log_floor", "low"), "log_floor"},
+      {"negative clip_low", with_spec(b, "clip_low", -1e-7), "clip_low"},
+      {"clip_high above 1", with_spec(b, "clip_high", 1.5), "clip_high"},
+      {"clip_high not above clip_low", with_spec(with_spec(b, "clip_low", 0.5), "clip_high", 0.5), "clip_high"},
       {"missing target", without_input(b, "target"), "inputs.target"},
       {"an extent of 0", with_input(with_input(b, "input", {2, 0}, {}), "target", {2, 0}, {}), "input.shape"},
       {"target of another shape", with_input(b, "target", {4}, {0, 1, 0.5, 1}), "target.shape"},
@@ -185,8 +252,36 @@ NamedArrays<double> log1m_by_difference(const Case& c) {
   return loop_outputs<T>(input_in.shape(), s.reduction, loss, reduced, gi, gt);
 }
 
+/// `c` with each p replaced by its clip to the spec's bounds.
+Case clipped_input(Case c) {
+  const Bce s = spec_of(c);
+  Array<Real>& p = c.inputs.at("input");
+  for (Real& x : p.span()) {
+    if (x < Real(s.clip_low)) x = Real(s.clip_low);
+    if (x > Real(s.clip_high)) x = Real(s.clip_high);
+  }
+  return c;
+}
+
 std::vector<WrongVariant> wrong_variants() {
   return {
+      {"keras_double_bounds", "Keras' float32 clip taken at the doubles 1e-7 and 1 - 1e-7 (log(1 - hi) = "
+       "log(1e-7) instead of log(2^-23)), computed in double", generate_keras,
+       [](const Case& c, Dtype) {
+         Bce s = spec_of(c);
+         s.clip_low = spec::keras_epsilon_float64;
+         s.clip_high = spec::keras_one_minus_epsilon_float64;
+         return fast_with<double>(s, c, weight_of(c));
+       }},
+      {"clip_gradient_passed", "grad_input not zeroed where p lies outside the clip (the clipped p as input)",
+       generate_keras, [](const Case& c, Dtype dtype) { return run_fast(clipped_input(c), dtype); }},
+      {"clip_ignored", "Keras' clip left out (the textbook loss)", generate_keras,
+       [](const Case& c, Dtype dtype) {
+         Bce s = spec_of(c);
+         s.clip_low = 0;
+         s.clip_high = 1;
+         return with_dtype(dtype, [&](auto zero) { return fast_with<decltype(zero)>(s, c, weight_of(c)); });
+       }},
       {"log1m_by_difference", "log(1 - p) computed as log(1) - log(p)", generate,
        [](const Case& c, Dtype dtype) {
          return with_dtype(dtype, [&c](auto zero) { return log1m_by_difference<decltype(zero)>(c); });

@@ -1,5 +1,8 @@
 // Catalog entry for the Kullback-Leibler divergence between the rows of p and q.
+#include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "case_edits.hpp"
 #include "distribution_generators.hpp"
@@ -71,14 +74,49 @@ struct Draw {
   bool p_prob = false;    ///< p always as probabilities
   bool q_log = false;     ///< q always as log-probabilities
   bool batchmean = false; ///< reduction always batchmean, K >= 2
+  int clip_weight = 1;    ///< clip in 1 of (1 + 3) prob/prob cases (0: never; -1: always, Keras' float32 bounds)
 };
+
+/// Clip bounds exact in the dtype: Keras' float32 ones (and the double 1e-7 in
+/// float64 only: it is not a float32), or 2^-k and 1 - 2^-j or 1.
+rc::Gen<std::pair<double, double>> clip_bounds(Dtype dtype) {
+  using Bounds = std::pair<double, double>;
+  return rc::gen::weightedOneOf<Bounds>({
+      {3, rc::gen::just(Bounds{spec::keras_epsilon_float32, 1.0})},
+      {dtype == Dtype::float64 ? 1u : 0u, rc::gen::just(Bounds{spec::keras_epsilon_float64, 1.0})},
+      {1, rc::gen::map(rc::gen::tuple(rc::gen::inRange(2, 60), rc::gen::inRange(2, 25)),
+                       [](const std::tuple<int, int>& t) {
+                         const int j = std::get<1>(t);
+                         return Bounds{std::ldexp(1.0, -std::get<0>(t)), j == 24 ? 1.0 : 1.0 - std::ldexp(1.0, -j)};
+                       })},
+  });
+}
+
+/// The hard values of a clip to [lo, hi] in the dtype: each bound, its neighbours
+/// just inside and just outside, 0 and 1 (and 2, above any bound).
+rc::Gen<double> near_bounds(Dtype dtype, double lo, double hi) {
+  const auto step = [dtype](double x, double to) {
+    const double next = dtype == Dtype::float32
+                            ? static_cast<double>(std::nextafter(static_cast<float>(x), static_cast<float>(to)))
+                            : std::nextafter(x, to);
+    return std::max(next, 0.0);
+  };
+  return rc::gen::element(lo, step(lo, 1.0), step(lo, 0.0), hi, step(hi, 0.0), step(hi, 2.0), 0.0, 1.0, 2.0);
+}
 
 rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
   return rc::gen::exec([=] {
     const auto form = [] { return *rc::gen::element(spec::Form::prob, spec::Form::log); };
     KlDivergence s;
-    s.p_form = draw.p_prob ? spec::Form::prob : form();
-    s.q_form = draw.q_log ? spec::Form::log : form();
+    s.p_form = draw.p_prob || draw.clip_weight < 0 ? spec::Form::prob : form();
+    s.q_form = draw.q_log ? spec::Form::log : draw.clip_weight < 0 ? spec::Form::prob : form();
+    if (s.p_form == spec::Form::prob && s.q_form == spec::Form::prob && draw.clip_weight != 0) {
+      s.clip = draw.clip_weight < 0 || *rc::gen::inRange(0, 1 + 3 * draw.clip_weight) == 0;
+      if (s.clip)
+        std::tie(s.clip_low, s.clip_high) = draw.clip_weight < 0
+                                                ? std::pair<double, double>{spec::keras_epsilon_float32, 1.0}
+                                                : *clip_bounds(dtype);
+    }
     s.reduction = draw.batchmean ? KlReduction::batchmean
                                  : *rc::gen::element(KlReduction::none, KlReduction::row, KlReduction::sum,
                                                      KlReduction::mean, KlReduction::batchmean);
@@ -86,7 +124,7 @@ rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
     const std::int64_t classes =
         draw.batchmean || draw.p_rows == gen::Rows::with_zeros ? *rc::gen::inRange<std::int64_t>(2, 41)
                                                                 : *gen::class_count();
-    const std::vector<double> p = *gen::distribution_rows(dtype, s.p_form, rows, classes, draw.p_rows);
+    std::vector<double> p = *gen::distribution_rows(dtype, s.p_form, rows, classes, draw.p_rows);
     // q divides p in grad_q: no subnormal q, so that p / q stays finite.
     std::vector<double> q = *gen::distribution_rows(dtype, s.q_form, rows, classes, draw.q_rows, false);
     if (s.q_form == s.p_form && draw.q_rows == gen::Rows::hard && *rc::gen::inRange(0, 6) == 0) {
@@ -94,6 +132,20 @@ rc::Gen<Case> generate_with(Dtype dtype, Draw draw) {
       q = p;
       const auto k = static_cast<std::size_t>(*rc::gen::inRange<std::int64_t>(0, rows * classes));
       if (*rc::gen::inRange(0, 2) == 0 && std::abs(q[k]) > 1e-20) q[k] = gen::in_dtype(q[k] * 1.000001, dtype);
+    }
+    const bool moderate = draw.p_rows == gen::Rows::moderate && draw.q_rows == gen::Rows::moderate;
+    if (s.clip && !moderate) {
+      // Values at, just inside and just outside the bounds, 0, 1 and 2.
+      for (std::vector<double>* values : {&p, &q})
+        for (double& x : *values)
+          if (*rc::gen::inRange(0, 3) == 0) x = *near_bounds(dtype, s.clip_low, s.clip_high);
+    }
+    if (s.clip && moderate) {
+      // Finite differences must not step across a bound: no clip if a value is near one.
+      for (const std::vector<double>* values : {&p, &q})
+        for (double x : *values)
+          if (x <= 2 * s.clip_low || x >= s.clip_high * (1 - 1e-3)) s.clip = false;
+      if (!s.clip) s = KlDivergence{.p_form = s.p_form, .q_form = s.q_form, .reduction = s.reduction};
     }
     Case c{KlDivergence::op, spec_to_json(s), {}};
     c.inputs.emplace("p", gen::real_array({rows, classes}, p));
@@ -114,13 +166,27 @@ rc::Gen<Case> generate_moderate(Dtype dtype) {
 
 /// p as probabilities with a zero in every row, q strictly positive.
 rc::Gen<Case> generate_p_zeros(Dtype dtype) {
-  return generate_with(dtype, {.p_rows = gen::Rows::with_zeros, .q_rows = gen::Rows::moderate, .p_prob = true});
+  return generate_with(dtype, {.p_rows = gen::Rows::with_zeros, .q_rows = gen::Rows::moderate, .p_prob = true,
+                               .clip_weight = 0});
 }
 
 rc::Gen<Case> generate_log_q(Dtype dtype) { return generate_with(dtype, {.q_log = true}); }
 
 rc::Gen<Case> generate_batchmean(Dtype dtype) {
-  return generate_with(dtype, {.q_rows = gen::Rows::moderate, .batchmean = true});
+  return generate_with(dtype, {.q_rows = gen::Rows::moderate, .batchmean = true, .clip_weight = 0});
+}
+
+/// Keras' float32 clip and reduction (batchmean, K from 2 to 40) always, values
+/// often at, beside and beyond the bounds.
+rc::Gen<Case> generate_keras(Dtype dtype) { return generate_with(dtype, {.batchmean = true, .clip_weight = -1}); }
+
+/// `c` with the values of input `name` replaced by their clip to the spec's bounds.
+void clip_values(Case& c, const char* name) {
+  const KlDivergence s = spec_of(c);
+  for (Real& x : c.inputs.at(name).span()) {
+    if (x < Real(s.clip_low)) x = Real(s.clip_low);
+    if (x > Real(s.clip_high)) x = Real(s.clip_high);
+  }
 }
 
 Case base_case() {
@@ -135,6 +201,9 @@ std::vector<InvalidCase> invalid_cases() {
   return {
       {"unknown q_form", with_spec(b, "q_form", "logits"), "q_form"},
       {"unknown reduction", with_spec(b, "reduction", "average"), "reduction"},
+      {"clip with q as logs", with_spec(with_spec(b, "clip", true), "q_form", "log"), "clip"},
+      {"clip_low above clip_high", with_spec(with_spec(b, "clip_low", 0.75), "clip_high", 0.5), "clip_high"},
+      {"negative clip_low", with_spec(b, "clip_low", -0.5), "clip_low"},
       {"p of rank 1",
        with_input(with_input(b, "p", {6}, {0.25, 0.25, 0.5, 1, 0, 0}), "q", {6}, {0.5, 0.25, 0.25, 0.5, 0.5, 0}),
        "p.shape"},
@@ -204,7 +273,29 @@ WrongVariant altered(std::string name, std::string description, rc::Gen<Case> (*
 }
 
 std::vector<WrongVariant> wrong_variants() {
+  WrongVariant double_bound{
+      "keras_double_bound",
+      "Keras' float32 clip taken at the double 1e-7 instead of float32(1e-7) = 1.0000000117e-7 (a relative "
+      "1.2e-8, below float32's resolution of these terms: float64 only)",
+      generate_keras, [](const Case& c, Dtype dtype) {
+        Case wrong = c;
+        wrong.spec["clip_low"] = spec::keras_epsilon_float64;
+        return run_fast(wrong, dtype);
+      }};
+  double_bound.dtypes = {Dtype::float64};
   return {
+      double_bound,
+      altered("clip_gradient_passed", "the gradients not zeroed where p or q lies outside the clip (the clipped "
+              "values as inputs)", generate_keras,
+              [](Case& c) {
+                clip_values(c, "p");
+                clip_values(c, "q");
+              }),
+      altered("clip_only_q", "only y_pred (q) clipped, y_true (p) used as given", generate_keras,
+              [](Case& c) {
+                clip_values(c, "q");
+                c.spec["clip"] = false;
+              }),
       altered("arguments_swapped", "D_KL(Q || P) where D_KL(P || Q) is asked", generate,
               [](Case& c) {
                 std::swap(c.inputs.at("p"), c.inputs.at("q"));

@@ -28,6 +28,8 @@ struct BinaryLossJob {
   bool scaled;  ///< mean and n > 1
   bool clamp;   ///< bce: clamp each log at floor
   T floor;      ///< bce: log_floor rounded to T
+  T clip_low;   ///< bce: clip_low, exact in T
+  T clip_high;  ///< bce: clip_high, exact in T
 };
 
 /// Checks the buffer sizes against the element count n of the (already checked) shape.

@@ -1,10 +1,11 @@
 // Fast KL divergence, one pass over each row, in the reference's order
 // (kl_divergence_impl.hpp). Per element, from a (p in its form) and b (q in its form):
+//   clip: in_p = lo <= a <= hi, a = Min(Max(a, lo), hi), b likewise
 //   P = a or Exp(a);  lp = Log(a) or a;  lq = Log(b) or b  (Log(0) set to -inf:
 //   Highway's Log is defined on (0, max] only);  diff = lp - lq
 //   d = P * diff (0 where p is a prob and a = 0)
 //   grad_p = diff + 1 or P * (diff + 1);  grad_q = -(P / b) (0 where a = 0) or -P
-// gradients times scale for mean and batchmean. The terms are summed as
+// gradients zeroed where clipped (!in_p, !in_q), times scale for mean and batchmean. The terms are summed as
 // row_pass-inl.h does. Row sums are reduced after all rows are done, with the same
 // blocked pairwise sum, so nothing depends on the thread count.
 #undef HWY_TARGET_INCLUDE
@@ -35,10 +36,18 @@ T Row(const KlDivergenceJob<T>& job, std::int64_t row) {
   const std::int64_t first = row * job.classes;
   const V one = hn::Set(d, T(1)), zero = hn::Zero(d), scale = hn::Set(d, job.scale);
   const V minus_infinity = hn::Set(d, -std::numeric_limits<T>::infinity());
+  const V lo = hn::Set(d, job.clip_low), hi = hn::Set(d, job.clip_high);
   const auto log_of = [&](V x) { return hn::IfThenElse(hn::Eq(x, zero), minus_infinity, hn::Log(d, x)); };
   return RowSum<T>(job.classes, [&](std::int64_t j, std::int64_t count) {
     const std::int64_t k = first + j;
-    const V a = LoadPart(d, job.p + k, count), b = LoadPart(d, job.q + k, count);
+    V a = LoadPart(d, job.p + k, count), b = LoadPart(d, job.q + k, count);
+    auto in_p = hn::Eq(zero, zero), in_q = in_p;
+    if (job.clip) {
+      in_p = hn::And(hn::Ge(a, lo), hn::Le(a, hi));
+      in_q = hn::And(hn::Ge(b, lo), hn::Le(b, hi));
+      a = hn::Min(hn::Max(a, lo), hi);
+      b = hn::Min(hn::Max(b, lo), hi);
+    }
     const V prob = job.p_log ? hn::Exp(d, a) : a;
     const V lp = job.p_log ? a : log_of(a);
     const V lq = job.q_log ? b : log_of(b);
@@ -47,6 +56,10 @@ T Row(const KlDivergenceJob<T>& job, std::int64_t row) {
     const V t = hn::IfThenZeroElse(p_zero, hn::Mul(prob, diff));
     V gp = job.p_log ? hn::Mul(prob, hn::Add(diff, one)) : hn::Add(diff, one);
     V gq = job.q_log ? hn::Neg(prob) : hn::IfThenZeroElse(p_zero, hn::Neg(hn::Div(prob, b)));
+    if (job.clip) {
+      gp = hn::IfThenElseZero(in_p, gp);
+      gq = hn::IfThenElseZero(in_q, gq);
+    }
     if (job.scaled) {
       gp = hn::Mul(gp, scale);
       gq = hn::Mul(gq, scale);
@@ -94,6 +107,7 @@ template <class T>
 void kl_divergence(const spec::KlDivergence& s, std::span<const T> p, std::span<const T> q, std::int64_t rows,
                    std::int64_t classes, std::span<T> loss, std::span<T> grad_p, std::span<T> grad_q) {
   spec::kl_divergence_dims(s, Shape{rows, classes}, Shape{rows, classes});
+  if (s.clip) spec::require_exact_clip<T>(spec::KlDivergence::op, s.clip_low, s.clip_high);
   if (classes > std::numeric_limits<std::int64_t>::max() / rows)
     throw InvalidInput(spec::KlDivergence::op, "p.shape", shape_text(Shape{rows, classes}),
                        "fewer than 2^63 elements");
@@ -123,7 +137,10 @@ void kl_divergence(const spec::KlDivergence& s, std::span<const T> p, std::span<
                                        s.p_form == spec::Form::log,
                                        s.q_form == spec::Form::log,
                                        static_cast<T>(1.0 / static_cast<double>(divisor)),
-                                       divisor > 1};
+                                       divisor > 1,
+                                       s.clip,
+                                       static_cast<T>(s.clip_low),
+                                       static_cast<T>(s.clip_high)};
   detail::dispatch(job);
   if (none || per_row) return;
   T total = detail::blocked_sum(row_sums.data(), rows);

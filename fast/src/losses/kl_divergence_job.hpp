@@ -18,6 +18,9 @@ struct KlDivergenceJob {
   bool q_log;      ///< q holds log-probabilities
   T scale;         ///< 1/divisor rounded to T for mean and batchmean
   bool scaled;     ///< false when scale is 1
+  bool clip;       ///< clip p and q to [clip_low, clip_high] (both prob)
+  T clip_low;      ///< exact in T
+  T clip_high;     ///< exact in T
 };
 
 }  // namespace gradref::fast::detail

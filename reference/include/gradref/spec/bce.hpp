@@ -5,11 +5,16 @@
 // over every element). A term whose coefficient is 0 is 0 (y log p at y = 0, and
 // (1 - y) log(1 - p) at y = 1), as in the cross-entropy of Bernoulli(y) and
 // Bernoulli(p). PyTorch clamps each log at -100 (`clamp_log`, `log_floor`).
+// Keras first clips p to [clip_low, clip_high] (`clip_by_value` with
+// backend.epsilon() = 1e-7): the loss is computed at the clipped p, and the clip's
+// derivative is TensorFlow's, 1 at and inside the bounds and 0 strictly outside,
+// so grad_input is 0 where p lies outside them. The defaults [0, 1] clip nothing.
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 
+#include "gradref/spec/clip.hpp"
 #include "gradref/spec/fields.hpp"
 #include "gradref/spec/preset.hpp"
 #include "gradref/spec/reduction.hpp"
@@ -23,6 +28,8 @@ struct Bce {
   Reduction reduction = Reduction::mean;
   bool clamp_log = true;
   double log_floor = -100.0;
+  double clip_low = 0.0;
+  double clip_high = 1.0;
 
   template <class V>
   void describe(V& v) {
@@ -31,23 +38,45 @@ struct Bce {
     v.flag("clamp_log", clamp_log,
            "replace log p and log(1 - p) by max(log, log_floor) before multiplying (PyTorch)");
     v.number("log_floor", log_floor, "the clamp of each log when clamp_log is true; finite, <= 0");
+    v.number("clip_low", clip_low,
+             "p is clipped to [clip_low, clip_high] before the logs (Keras); 0 <= clip_low < clip_high");
+    v.number("clip_high", clip_high, "the upper bound of the clip; clip_low < clip_high <= 1 (1 and 0: no clip)");
   }
 };
 
 inline void validate(const Bce& s) {
   require(std::isfinite(s.log_floor) && s.log_floor <= 0, Bce::op, "log_floor", format_double(s.log_floor),
           "a finite number <= 0");
+  validate_clip(Bce::op, s.clip_low, s.clip_high);
 }
 
 /// torch.nn.functional.binary_cross_entropy (aten/src/ATen/native/Loss.cpp,
-/// binary_cross_entropy_out_cpu: each log clamped at -100), and the unclamped textbook loss.
-inline constexpr std::array<Preset<Bce>, 2> bce_presets{{
+/// binary_cross_entropy_out_cpu: each log clamped at -100), the unclamped textbook loss,
+/// and Keras 3's BinaryCrossentropy(from_logits=False) in float32 and float64.
+inline constexpr std::array<Preset<Bce>, 4> bce_presets{{
     {"pytorch", "aten/src/ATen/native/Loss.cpp binary_cross_entropy_out_cpu, PyTorch 2.x",
      [](Bce& s) { s = Bce{}; }},
     {"textbook", "-w (y log p + (1 - y) log(1 - p)), no clamp",
      [](Bce& s) {
        s = Bce{};
        s.clamp_log = false;
+     }},
+    {"keras",
+     "keras/src/backend/tensorflow/nn.py binary_crossentropy (clip_by_value(output, epsilon, 1 - epsilon), "
+     "backend.epsilon() = 1e-7) under keras/src/losses/losses.py BinaryCrossentropy, Keras 3, float32: "
+     "clip at float32(1e-7) = 0x1.ad7f2ap-24 and float32(1 - 1e-7) = 1 - 2^-23; label_smoothing not modelled",
+     [](Bce& s) {
+       s = Bce{};
+       s.clamp_log = false;
+       s.clip_low = keras_epsilon_float32;
+       s.clip_high = keras_one_minus_epsilon_float32;
+     }},
+    {"keras_float64", "as keras, with floatx float64: clip at the doubles 1e-7 and 1 - 1e-7",
+     [](Bce& s) {
+       s = Bce{};
+       s.clamp_log = false;
+       s.clip_low = keras_epsilon_float64;
+       s.clip_high = keras_one_minus_epsilon_float64;
      }},
 }};
 inline const auto& presets_of(const Bce*) { return bce_presets; }

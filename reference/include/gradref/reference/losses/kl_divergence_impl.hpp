@@ -2,6 +2,9 @@
 // Definition of reference::kl_divergence (instantiated in reference/src).
 //
 // Per element, from the inputs a (p in its form) and b (q in its form):
+//   clip: a = min(max(a, lo), hi), b likewise (exact), in_p = lo <= p <= hi, in_q
+//   likewise; everything below at the clipped a and b, and grad_p = 0 where !in_p,
+//   grad_q = 0 where !in_q (TensorFlow's clip_by_value gradient)
 //   P  = a (prob) or exp(a) (log)          the probability p
 //   lp = log a (prob; -inf at a = 0) or a   lq = log b (prob; -inf at b = 0) or b
 //   diff = lp - lq
@@ -38,14 +41,19 @@ KlDivergenceResult<T> kl_divergence(const spec::KlDivergence& s, const Array<T>&
   const std::int64_t divisor = spec::kl_divisor(s, rows, classes);
   const bool scaled = divisor > 1;
   const T scale = scaled ? T(1.0) / T(static_cast<double>(divisor)) : T(1.0);
+  const T clip_low(s.clip_low), clip_high(s.clip_high);
   Array<T> terms(p.shape(), T(0.0)), grad_p(p.shape(), T(0.0)), grad_q(p.shape(), T(0.0));
   std::vector<T> row_sums;
   row_sums.reserve(static_cast<std::size_t>(rows));
 
   for (std::int64_t i = 0; i < rows; ++i) {
     for (std::int64_t k = i * classes; k < (i + 1) * classes; ++k) {
-      const T& a = p[k];
-      const T& b = q[k];
+      // min(max(x, lo), hi) through maximum, so that Tracked keeps the input's format.
+      const auto clipped = [&](const T& x) { return s.clip ? -maximum(-maximum(x, clip_low), -clip_high) : x; };
+      const bool in_p = !s.clip || (p[k] >= clip_low && p[k] <= clip_high);
+      const bool in_q = !s.clip || (q[k] >= clip_low && q[k] <= clip_high);
+      const T a = clipped(p[k]);
+      const T b = clipped(q[k]);
       const bool p_zero = !p_log && a == T(0.0);
       const T prob = p_log ? exp(a) : a;
       const T lp = p_log ? a : log(a);
@@ -54,6 +62,8 @@ KlDivergenceResult<T> kl_divergence(const spec::KlDivergence& s, const Array<T>&
       if (!p_zero) terms[k] = prob * diff;
       T gp = p_log ? prob * (diff + T(1.0)) : diff + T(1.0);
       T gq = q_log ? -prob : (p_zero ? T(0.0) : -(prob / b));
+      if (!in_p) gp = T(0.0);
+      if (!in_q) gq = T(0.0);
       grad_p[k] = scaled ? gp * scale : gp;
       grad_q[k] = scaled ? gq * scale : gq;
     }
