@@ -1,0 +1,24 @@
+// The non-template parts of the generic rule entry.
+#include "rule_entry.hpp"
+
+namespace gradref::catalog::rules {
+
+std::int64_t step_of(const Case& c, const char* op) {
+  const Array<Real>& step = input(c, "step");
+  if (step.size() != 1 || step.rank() != 0)
+    throw InvalidInput(op, "step.shape", shape_text(step.shape()), "[] (a scalar)");
+  return integer_value(step[0], op, "step");
+}
+
+bool rename_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after) {
+  if (before.size() != after.size()) return false;
+  std::vector<Array<Real>> values;
+  for (const char* name : before) {
+    values.push_back(c.inputs.at(name));
+    c.inputs.erase(name);
+  }
+  for (std::size_t i = 0; i < after.size(); ++i) c.inputs.insert_or_assign(after[i], std::move(values[i]));
+  return true;
+}
+
+}  // namespace gradref::catalog::rules

@@ -1,0 +1,87 @@
+// The loop every elementwise update rule shares, per Highway target: chunks of the
+// arrays small enough to stay in L2 are stepped through all of the call's
+// gradients before the next chunk is touched (elementwise, so the bits are those of
+// stepping the whole array each time), threads take contiguous ranges of a static
+// partition, and a range's tail runs through the same vector code on a padded copy
+// so an element's result never depends on where a range ends.
+//
+// A rule supplies a Kernel:
+//   using Params = ...;                               // one per step (rule_job.hpp)
+//   template <class D> struct Consts {...};            // Params as vectors
+//   template <class D> static Consts<D> load(D, const Params&);
+//   template <class D> static void update(D, const Consts<D>&, const Params&, Vec<D>* x, Vec<D> g);
+// where x[0] is theta and x[1..] the state slots, updated in place.
+#if defined(GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
+#undef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
+#else
+#define GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
+#endif
+
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "gradref/fast/threads.hpp"
+#include "rules/rule_job.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace gradref::fast::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+/// Elements per fused-steps chunk: five arrays and one gradient of 4096 doubles
+/// stay within L2 across the steps.
+constexpr std::int64_t kRuleChunk = 4096;
+/// Below this many elements per thread, a thread costs more than it saves.
+constexpr std::int64_t kRuleGrain = 1 << 15;
+
+template <class Kernel, class T>
+void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begin, std::int64_t end) {
+  const hn::ScalableTag<T> d;
+  using V = hn::Vec<decltype(d)>;
+  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
+  const V sign = hn::Set(d, job.maximize ? T(-0.0) : T(0.0));  // xor with -0 negates exactly
+  const int count = job.count;
+
+  for (std::int64_t chunk = begin; chunk < end; chunk += kRuleChunk) {
+    const std::int64_t chunk_end = std::min(end, chunk + kRuleChunk);
+    for (std::int64_t k = 0; k < job.steps; ++k) {
+      const typename Kernel::Params& params = job.per_step[k];
+      const auto consts = Kernel::load(d, params);
+      const T* grad = job.grads + k * job.n;
+      // One vector of every array at `at` (pointers offset by `offset`).
+      const auto update = [&](T* const* arrays, const T* g_in, std::int64_t offset) {
+        V x[kMaxRuleArrays];
+        for (int a = 0; a < count; ++a) x[a] = hn::LoadU(d, arrays[a] + offset);
+        Kernel::update(d, consts, params, x, hn::Xor(hn::LoadU(d, g_in + offset), sign));
+        for (int a = 0; a < count; ++a) hn::StoreU(x[a], d, arrays[a] + offset);
+      };
+      std::int64_t i = chunk;
+      for (; i + lanes <= chunk_end; i += lanes) update(job.arrays.data(), grad, i);
+      if (i < chunk_end) {
+        const std::size_t bytes = static_cast<std::size_t>(chunk_end - i) * sizeof(T);
+        HWY_ALIGN T padded[kMaxRuleArrays][hn::MaxLanes(d)] = {};
+        HWY_ALIGN T g[hn::MaxLanes(d)] = {};
+        T* rows[kMaxRuleArrays] = {};
+        for (int a = 0; a < count; ++a) {
+          rows[a] = padded[a];
+          std::memcpy(padded[a], job.arrays[static_cast<std::size_t>(a)] + i, bytes);
+        }
+        std::memcpy(g, grad + i, bytes);
+        update(rows, g, 0);
+        for (int a = 0; a < count; ++a) std::memcpy(job.arrays[static_cast<std::size_t>(a)] + i, padded[a], bytes);
+      }
+    }
+  }
+}
+
+template <class Kernel, class T>
+void RunRule(const RuleJob<T, typename Kernel::Params>& job) {
+  parallel_for(job.n, kRuleGrain, [&job](std::int64_t begin, std::int64_t end) { RuleRange<Kernel, T>(job, begin, end); });
+}
+
+}  // namespace gradref::fast::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard toggled per target
