@@ -10,6 +10,12 @@ std::int64_t step_of(const Case& c, const char* op) {
   return integer_value(step[0], op, "step");
 }
 
+const Array<Real>& scalar_input(const Case& c, const char* op, const char* name) {
+  const Array<Real>& a = input(c, name);
+  if (a.size() != 1 || a.rank() != 0) throw InvalidInput(op, std::string(name) + ".shape", shape_text(a.shape()), "[] (a scalar)");
+  return a;
+}
+
 bool rename_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after) {
   if (before.size() != after.size()) return false;
   std::vector<Array<Real>> values;

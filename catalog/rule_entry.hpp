@@ -76,10 +76,14 @@ Spec spec_of(const Case& c) {
   return spec_from_json<Spec>(c.spec, "");
 }
 
+/// The case's scalar state input `name` (shape []).
+const Array<Real>& scalar_input(const Case& c, const char* op, const char* name);
+
 template <class T, class Spec, class Convert>
 reference::RuleState<T> state_of(const Case& c, const Spec& s, Convert convert) {
-  reference::RuleState<T> st{convert(input(c, "param")), {}, step_of(c, Spec::op)};
+  reference::RuleState<T> st{convert(input(c, "param")), {}, {}, step_of(c, Spec::op)};
   for (const char* name : slots(s)) st.slots.push_back(convert(input(c, name)));
+  for (const char* name : scalar_slots(s)) st.scalars.push_back(convert(scalar_input(c, Spec::op, name))[0]);
   return st;
 }
 
@@ -89,6 +93,9 @@ NamedArrays<Out> outputs_of(const Spec& s, const reference::RuleState<T>& st, Co
   out.emplace("param", convert(st.param));
   const std::vector<const char*> names = slots(s);
   for (std::size_t i = 0; i < names.size(); ++i) out.emplace(names[i], convert(st.slots[i]));
+  const std::vector<const char*> scalar_names = scalar_slots(s);
+  for (std::size_t i = 0; i < scalar_names.size(); ++i)
+    out.emplace(scalar_names[i], convert(Array<T>(Shape{}, std::vector<T>{st.scalars[i]})));
   return out;
 }
 
@@ -132,7 +139,11 @@ NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
     const std::vector<T> grad = exact_values<T>(grad_in, Spec::op, "grad");
     std::vector<std::vector<T>> state;
     for (const char* name : names) state.push_back(exact_values<T>(input(c, name), Spec::op, name));
-    fast::RuleBuffers<T> b{param, grad, {}, step0};
+    const std::vector<const char*> scalar_names = scalar_slots(s);
+    std::vector<T> scalars;
+    for (const char* name : scalar_names)
+      scalars.push_back(exact_values<T>(scalar_input(c, Spec::op, name), Spec::op, name)[0]);
+    fast::RuleBuffers<T> b{param, grad, {}, scalars, step0};
     for (auto& slot : state) b.slots.push_back(slot);
     step(s, b);
 
@@ -140,6 +151,8 @@ NamedArrays<double> run_fast(const Case& c, Dtype dtype) {
     NamedArrays<double> out;
     out.emplace("param", widened<T>(shape, param));
     for (std::size_t i = 0; i < names.size(); ++i) out.emplace(names[i], widened<T>(shape, state[i]));
+    for (std::size_t i = 0; i < scalar_names.size(); ++i)
+      out.emplace(scalar_names[i], Array<double>(Shape{}, std::vector<double>{static_cast<double>(scalars[i])}));
     out.emplace("step", Array<double>(Shape{}, std::vector<double>{static_cast<double>(b.step)}));
     return out;
   });
@@ -179,6 +192,7 @@ std::vector<InvalidCase> invalid_cases(const RuleOps<Spec>& ops) {
   valid.inputs.emplace("param", gen::real_array({2}, {1.0, -2.0}));
   valid.inputs.emplace("grad", gen::real_array({2}, {0.5, 0.25}));
   for (const char* name : slots(base)) valid.inputs.emplace(name, gen::real_array({2}, {0.0, 0.0}));
+  for (const char* name : scalar_slots(base)) valid.inputs.emplace(name, gen::real_array({}, {1.0}));
   valid.inputs.emplace("step", gen::real_array({}, {0.0}));
 
   std::vector<InvalidCase> out;
@@ -208,6 +222,10 @@ std::vector<InvalidCase> invalid_cases(const RuleOps<Spec>& ops) {
     Case missing = valid;
     missing.inputs.erase(slot);
     out.push_back({"state slot missing", missing, "inputs." + slot});
+  }
+  for (const char* name : scalar_slots(base)) {
+    const std::string slot(name);
+    with_input("scalar state given as a vector", slot + ".shape", slot, gen::real_array({2}, {1, 1}));
   }
   return out;
 }

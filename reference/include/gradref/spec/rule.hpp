@@ -3,10 +3,13 @@
 // the step counter, and the shape of the gradient input (one gradient per step).
 // A rule's spec header declares
 //   std::vector<const char*> slots(const Spec&);  // the state arrays the spec uses, in order
-// and the reference, fast kernels and catalog handle the rest generically.
+// and, when it carries scalars between steps (NAdam's product of momentum factors),
+//   std::vector<const char*> scalar_slots(const Spec&);
+// The reference, fast kernels and catalog handle the rest generically.
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "gradref/spec/errors.hpp"
 #include "gradref/spec/shape.hpp"
@@ -15,6 +18,12 @@ namespace gradref::spec {
 
 /// Largest step counter a rule accepts: beyond 2^53 the count is not exact in double.
 inline constexpr std::int64_t max_step = std::int64_t{1} << 53;
+
+/// Rules without scalar state: the overload a rule's own spec type replaces.
+template <class Spec>
+std::vector<const char*> scalar_slots(const Spec&) {
+  return {};
+}
 
 /// One state array: its name (the catalog's input and output) and its shape.
 struct SlotShape {

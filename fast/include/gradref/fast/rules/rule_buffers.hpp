@@ -14,6 +14,7 @@ struct RuleBuffers {
   std::span<T> param;
   std::span<const T> grads;         ///< steps * param.size(), one gradient per step
   std::vector<std::span<T>> slots;  ///< spec::slots(spec) order
+  std::span<T> scalars = {};        ///< spec::scalar_slots(spec) order; updated by the call
   std::int64_t step = 0;            ///< steps already taken; advanced by the call
 };
 

@@ -14,6 +14,7 @@ template <class T>
 struct RuleState {
   Array<T> param;
   std::vector<Array<T>> slots;  ///< spec::slots(spec) order
+  std::vector<T> scalars;       ///< spec::scalar_slots(spec) order
   std::int64_t step = 0;        ///< steps already taken
 };
 
