@@ -247,6 +247,9 @@ std::vector<WrongVariant> wrong_variants(const RuleOps<Spec>& ops) {
       try {
         const Spec s = spec_from_json<Spec>(wrong.spec, "");
         if (!rename_slots(wrong, slots(spec_of<Spec>(c)), slots(s))) return std::nullopt;
+        // Scalar state is not renamed: a flip that needs other scalars has no case.
+        const auto names = [](const std::vector<const char*>& v) { return std::vector<std::string>(v.begin(), v.end()); };
+        if (names(scalar_slots(spec_of<Spec>(c))) != names(scalar_slots(s))) return std::nullopt;
       } catch (const InvalidInput&) {
         return std::nullopt;
       }
