@@ -30,7 +30,8 @@ void vary(Adagrad& s, Dtype) {
 /// accumulator stays at least the initial value (TF1 requires it > 0): a zero S
 /// there meets a gradient whose square underflows, and g / sqrt(fl(S)) = g / 0.
 /// With the zero guard and no eps, some elements get S = 0 with zero gradients
-/// on every step: the case the guard exists for.
+/// on every step and theta = 0 (so L2 decay keeps g = 0): the case the guard
+/// exists for.
 void draw_slots(const Adagrad& s, Dtype dtype, std::int64_t n, NamedArrays<Real>& inputs) {
   const double huge = dtype == Dtype::float32 ? 1e18 : 1e150;
   const auto squares = rc::gen::map(gen::hard(dtype, huge * huge * 1e-3), [](double x) { return std::abs(x); });
@@ -39,9 +40,11 @@ void draw_slots(const Adagrad& s, Dtype dtype, std::int64_t n, NamedArrays<Real>
   for (double& x : sum) x = std::max(gen::in_dtype(s.initial_accumulator_value + x, dtype), floor);
   if (s.eps == 0 && s.zero_guard && *rc::gen::arbitrary<bool>()) {
     Array<Real>& grad = inputs.at("grad");
+    Array<Real>& param = inputs.at("param");
     for (std::int64_t i = 0; i < n; ++i) {
       if (!*rc::gen::arbitrary<bool>()) continue;
       sum[static_cast<std::size_t>(i)] = 0.0;
+      param[i] = Real(0);  // coupled decay adds wd theta to g
       for (std::int64_t at = i; at < grad.size(); at += n) grad[at] = Real(0);
     }
   }
@@ -49,7 +52,7 @@ void draw_slots(const Adagrad& s, Dtype dtype, std::int64_t n, NamedArrays<Real>
 }
 
 /// optax's guard: where S = 0 the update is 0. Without eps a kernel that divides
-/// anyway returns 0 / 0; the cases have S = 0 and zero gradients on element 0.
+/// anyway returns 0 / 0; the cases have S = 0, theta = 0 and zero gradients on element 0.
 std::vector<WrongVariant> zero_guard_variant(std::function<rc::Gen<Case>(Dtype)> generator,
                                              std::function<NamedArrays<double>(const Case&, Dtype)> fast) {
   const auto guarded_cases = [generator](Dtype d) {
@@ -62,6 +65,7 @@ std::vector<WrongVariant> zero_guard_variant(std::function<rc::Gen<Case>(Dtype)>
       for (std::int64_t i = 1; i < sum.size(); ++i)
         if (sum[i] == 0) sum[i] = Real(1);
       sum[0] = Real(0);
+      c.inputs.at("param")[0] = Real(0);
       for (std::int64_t at = 0; at < grad.size(); at += sum.size()) grad[at] = Real(0);
       return c;
     });
