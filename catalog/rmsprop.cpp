@@ -15,13 +15,15 @@ using spec::RmspropMomentum;
 
 void vary(Rmsprop& s, Dtype) {
   s.lr = *rc::gen::element(1e-3, 1e-2, 0.1, 0.5, 0.0, s.lr);
-  s.rho = *rc::gen::element(s.rho, s.rho, 0.9, 0.99, 0.5, 0.0);
+  // rho = 0 forgets v: the step is lr g / (|g| + eps), about lr sign(g), so a g within
+  // rounding of 0 (L2 decay of a theta that cancelled on the step before) has no
+  // bounded error in any float kernel.
+  s.rho = *rc::gen::element(s.rho, s.rho, 0.9, 0.99, 0.5);
   // Large eps against small averages is where the placements differ.
   s.eps = *rc::gen::element(s.eps, s.eps, 1e-3, 0.1, 1e-10);
   if (*rc::gen::weightedElement<bool>({{1, true}, {3, false}}))
     s.eps_placement = s.eps_placement == spec::RootEps::outside ? spec::RootEps::inside : spec::RootEps::outside;
-  // Centered with rho = 0 has v = gbar^2 exactly: w = 0 is all cancellation.
-  s.centered = s.rho >= 0.5 && *rc::gen::arbitrary<bool>();
+  s.centered = *rc::gen::arbitrary<bool>();
   s.momentum = *rc::gen::element(0.0, 0.9, 0.5, 0.99);
   if (*rc::gen::weightedElement<bool>({{1, true}, {2, false}}))
     s.momentum_form = *rc::gen::element(RmspropMomentum::heavy_ball, RmspropMomentum::lr_inside,
