@@ -60,6 +60,8 @@ rules::RuleOps<Adadelta> ops() {
              {"maximize_ignored", "descent where the spec asks for ascent, and vice versa",
               [](Json& s) { s["maximize"] = !s["maximize"].get<bool>(); }}};
   o.step_dependent = false;
+  // With lr_none (optax learning_rate=None) lr is not used: the step is delta itself.
+  o.frozen_at_zero_lr = [](const spec::Adadelta& s) { return !s.lr_none; };
   o.deviations = {
       {"Keras computes -(sqrt(u + eps) g) / sqrt(v + eps), then var += lr delta",
        "the same real number as gradref's (sqrt(u + eps) / sqrt(v + eps)) g; different rounding"},

@@ -105,6 +105,8 @@ rules::RuleOps<Adagrad> ops() {
              {"maximize_ignored", "descent where the spec asks for ascent, and vice versa",
               [](Json& s) { s["maximize"] = !s["maximize"].get<bool>(); }}};
   o.step_dependent = true;  // lr_decay
+  // The accumulator a framework starts from: the field exists for this (and for validation).
+  o.initial_value = [](const Adagrad& s, const std::string&) { return s.initial_accumulator_value; };
   o.extra_variants = zero_guard_variant;
   o.deviations = {
       {"optax computes rsqrt(S + eps) * g, then * (-lr)",

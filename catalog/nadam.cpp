@@ -106,6 +106,8 @@ rules::RuleOps<Nadam> ops() {
              {"maximize_ignored", "descent where the spec asks for ascent, and vice versa",
               [](Json& s) { s["maximize"] = !s["maximize"].get<bool>(); }}};
   o.step_dependent = true;
+  // PyTorch and Keras start the product of momentum factors at 1; the moments at 0.
+  o.initial_value = [](const Nadam&, const std::string& slot) { return slot == "mu_product" ? 1.0 : 0.0; };
   o.extra_variants = schedule_variant;
   o.deviations = {
       {"PyTorch updates m as m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m), decays theta as theta * (1 - lr wd), "

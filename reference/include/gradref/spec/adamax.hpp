@@ -90,10 +90,11 @@ inline constexpr std::array<Preset<Adamax>, 5> adamax_presets{{
        s.eps_placement = AdamaxEps::denominator;
      }},
     {"textbook", "Kingma & Ba, Adam: A Method for Stochastic Optimization (ICLR 2015), section 7.1, Algorithm 2: "
-                 "alpha 0.002, beta1 0.9, beta2 0.999, u_t = max(beta2 u, |g|), no eps",
+                 "alpha 0.002, beta1 0.9, beta2 0.999, u_t = max(beta2 u, |g|); the paper has no eps, gradref adds "
+                 "Adam's 1e-8 to u so that a zero gradient history (u = 0) does not give 0/0",
      [](Adamax& s) {
        s = Adamax{};
-       s.eps = 0.0;
+       s.eps = 1e-8;
        s.eps_placement = AdamaxEps::denominator;
      }},
 }};

@@ -93,11 +93,12 @@ inline constexpr std::array<Preset<Radam>, 3> radam_presets{{
        s.threshold_test = ThresholdTest::inclusive;
      }},
     {"textbook", "Liu et al., On the Variance of the Adaptive Learning Rate and Beyond (ICLR 2020), Algorithm 2: "
-                 "rectify when rho_t > 4, l_t = sqrt((1 - beta2^t) / v_t) without eps (gradref: lr 1e-3, betas "
-                 "(0.9, 0.999))",
+                 "rectify when rho_t > 4, l_t = sqrt((1 - beta2^t) / v_t); the paper has no eps, gradref adds the "
+                 "authors' implementation's 1e-8 on sqrt(v) so that a zero gradient history does not give 0/0 "
+                 "(gradref: lr 1e-3, betas (0.9, 0.999))",
      [](Radam& s) {
        s = Radam{};
-       s.eps = 0.0;
+       s.eps = 1e-8;
        s.threshold = 4.0;
      }},
 }};
