@@ -35,9 +35,9 @@ void adam_f32(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   AdamInputs in(n);
   const spec::Adam spec;  // PyTorch defaults
-  fast::AdamBuffers<float> buffers{in.param, in.grad, in.exp_avg, in.exp_avg_sq, {}, 0};
+  fast::RuleBuffers<float> buffers{in.param, in.grad, {in.exp_avg, in.exp_avg_sq}, {}, 0};
   for (auto _ : state) {
-    fast::adam(spec, buffers);
+    fast::step(spec, buffers);
     benchmark::ClobberMemory();
   }
   count(state, n);
