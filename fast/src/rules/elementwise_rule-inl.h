@@ -10,7 +10,10 @@
 //   template <class D> struct Consts {...};            // Params as vectors
 //   template <class D> static Consts<D> load(D, const Params&);
 //   template <class D> static void update(D, const Consts<D>&, const Params&, Vec<D>* x, Vec<D> g);
-// where x[0] is theta and x[1..] the state slots, updated in place.
+// where x[0] is theta and x[1..] the state slots, updated in place. A Kernel that
+// always steps the same number of arrays may say so,
+//   static constexpr int kArrays = ...;               // param plus its slots
+// which lets the compiler keep x in registers (the loop over arrays unrolls).
 #if defined(GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
 #undef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
@@ -36,13 +39,21 @@ constexpr std::int64_t kRuleChunk = 4096;
 /// Below this many elements per thread, a thread costs more than it saves.
 constexpr std::int64_t kRuleGrain = 1 << 15;
 
+/// Kernel::kArrays when the kernel declares it, else 0 (the job's count, at run time).
+template <class Kernel>
+constexpr int FixedArrays() {
+  if constexpr (requires { Kernel::kArrays; }) return Kernel::kArrays;
+  return 0;
+}
+
 template <class Kernel, class T>
 void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begin, std::int64_t end) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
   const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
   const V sign = hn::Set(d, job.maximize ? T(-0.0) : T(0.0));  // xor with -0 negates exactly
-  const int count = job.count;
+  constexpr int kFixed = FixedArrays<Kernel>();
+  const int count = kFixed > 0 ? kFixed : job.count;
 
   for (std::int64_t chunk = begin; chunk < end; chunk += kRuleChunk) {
     const std::int64_t chunk_end = std::min(end, chunk + kRuleChunk);
