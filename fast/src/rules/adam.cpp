@@ -22,6 +22,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 template <class T, AdamDenom kDenom, AdamMax kMax, bool kDecay>
 struct AdamKernel {
   using Params = AdamParams<T>;
+  static constexpr int kArrays = kMax == AdamMax::none ? 3 : 4;  // param, m, v [, vmax]
   template <class D>
   struct Consts {
     hn::Vec<D> beta1, beta2, c1, c2, eps, eps_root, l2, keep_pre, keep_post, step_size, bc2, bc2_sqrt;
