@@ -54,11 +54,14 @@ void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begi
   const V sign = hn::Set(d, job.maximize ? T(-0.0) : T(0.0));  // xor with -0 negates exactly
   constexpr int kFixed = FixedArrays<Kernel>();
   const int count = kFixed > 0 ? kFixed : job.count;
+  // Local copies: vector stores may alias anything, so pointers and parameters read
+  // through `job` would be reloaded after every store.
+  const std::array<T*, kMaxRuleArrays> arrays = job.arrays;
 
   for (std::int64_t chunk = begin; chunk < end; chunk += kRuleChunk) {
     const std::int64_t chunk_end = std::min(end, chunk + kRuleChunk);
     for (std::int64_t k = 0; k < job.steps; ++k) {
-      const typename Kernel::Params& params = job.per_step[k];
+      const typename Kernel::Params params = job.per_step[k];
       const auto consts = Kernel::load(d, params);
       const T* grad = job.grads + k * job.n;
       // One vector of every array at `at` (pointers offset by `offset`).
@@ -69,7 +72,7 @@ void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begi
         for (int a = 0; a < count; ++a) hn::StoreU(x[a], d, arrays[a] + offset);
       };
       std::int64_t i = chunk;
-      for (; i + lanes <= chunk_end; i += lanes) update(job.arrays.data(), grad, i);
+      for (; i + lanes <= chunk_end; i += lanes) update(arrays.data(), grad, i);
       if (i < chunk_end) {
         const std::size_t bytes = static_cast<std::size_t>(chunk_end - i) * sizeof(T);
         HWY_ALIGN T padded[kMaxRuleArrays][hn::MaxLanes(d)] = {};
