@@ -48,6 +48,10 @@ rules::RuleOps<AdamW> ops() {
                      [](Json& s) { s["schedule_multiplier"] = 1.0; }});
   o.flips.push_back({"coupled_weight_decay_ignored", "the coupled L2 term left out",
                      [](Json& s) { s["coupled_weight_decay"] = 0.0; }});
+  // Loshchilov & Hutter's and ONNX's decay do not scale with lr: lr = 0 still decays.
+  o.frozen_at_zero_lr = [](const AdamW& s) {
+    return s.weight_decay == 0.0 || s.decay_style == DecoupledDecay::lr_scaled;
+  };
   o.extra_variants = adam_family::extra_variants;
   o.deviations = adam_family::deviations();
   o.deviations.push_back(

@@ -69,6 +69,10 @@ struct RuleOps {
                                           std::function<NamedArrays<double>(const Case&, Dtype)>)>
       extra_variants;
   std::vector<Deviation> deviations;
+  /// The value a framework initializes each state slot (and scalar slot) to; 0 by default.
+  std::function<double(const Spec&, const std::string& slot)> initial_value = {};
+  /// Whether lr = 0 leaves param unchanged under the spec; true by default.
+  std::function<bool(const Spec&)> frozen_at_zero_lr = {};
 };
 
 template <class Spec>
@@ -243,6 +247,9 @@ std::vector<WrongVariant> wrong_variants(const RuleOps<Spec>& ops) {
       try {
         const Spec s = spec_from_json<Spec>(wrong.spec, "");
         if (!rename_slots(wrong, slots(spec_of<Spec>(c)), slots(s))) return std::nullopt;
+        // Scalar state is not renamed: a flip that needs other scalars has no case.
+        const auto names = [](const std::vector<const char*>& v) { return std::vector<std::string>(v.begin(), v.end()); };
+        if (names(scalar_slots(spec_of<Spec>(c))) != names(scalar_slots(s))) return std::nullopt;
       } catch (const InvalidInput&) {
         return std::nullopt;
       }
@@ -319,6 +326,19 @@ Entry make_entry(const RuleOps<Spec>& ops) {
       .wrong_variants = wrong_variants(ops),
       .gradients = {},
       .deviations = ops.deviations,
+      .initial_state =
+          [ops](const Json& spec_json, const Shape& param) {
+            const Spec s = spec_from_json<Spec>(spec_json, "");
+            const auto value = [&](const char* slot) { return ops.initial_value ? ops.initial_value(s, slot) : 0.0; };
+            NamedArrays<Real> out;
+            for (const char* name : slots(s)) out.emplace(name, Array<Real>(param, exact(value(name))));
+            for (const char* name : scalar_slots(s)) out.emplace(name, Array<Real>(Shape{}, exact(value(name))));
+            return out;
+          },
+      .frozen_at_zero_lr =
+          [ops](const Json& spec_json) {
+            return !ops.frozen_at_zero_lr || ops.frozen_at_zero_lr(spec_from_json<Spec>(spec_json, ""));
+          },
   };
 }
 

@@ -49,5 +49,27 @@ TEST(Tracked, SumDepthFollowsTheModel) {
   EXPECT_LE(s.error(), 3 * u / (1 - 3 * u) * 8 * exact(0.1f) * (1 + u));
 }
 
+TEST(Tracked, PowWithARealExponentCoversTheDoubleComputation) {
+  // 0.96^(t psi) as NAdam's per-step scalar: t psi rounded in double, then pow.
+  const double t = 7, psi = 0.004;
+  const Tracked e = Tracked(t) * Tracked(psi);
+  const Tracked r = pow(Tracked(0.96), e);
+  const double computed = std::pow(0.96, t * psi);
+  EXPECT_LE(abs(exact(computed) - r.value()), r.error());
+  EXPECT_LE(r.error(), 8 * std::ldexp(1.0, -53));  // a few u of a value near 1
+  EXPECT_TRUE(isinf(pow(Tracked(exact(0.5f), exact(1.0), Format::float32), Tracked(2.5)).error()));
+}
+
+TEST(Tracked, SignumIsExactAwayFromZeroAndBoundedNearIt) {
+  EXPECT_EQ(signum(in_float(-3.0f)).value(), -1);
+  EXPECT_EQ(signum(in_float(-3.0f)).error(), 0);
+  const Tracked tiny = in_float(1e-30f) * in_float(1e-30f);  // may underflow to 0 in the kernel
+  EXPECT_EQ(signum(tiny).value(), 1);
+  EXPECT_EQ(signum(tiny).error(), 2);
+  const Tracked zero = in_float(1.0f) - Tracked(exact(1.0f), exact(1e-7), Format::float32);
+  EXPECT_EQ(signum(zero).value(), 0);
+  EXPECT_EQ(signum(zero).error(), 1);
+}
+
 }  // namespace
 }  // namespace gradref

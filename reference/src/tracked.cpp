@@ -145,6 +145,30 @@ Tracked power(const Tracked& a, std::int64_t n) {
   return rounded(r, p, a.format(), rounding_model().pow_ulps);
 }
 
+// a'^b' = exp(b' log a'), and |b' log a' - b log a| <= eb (|log a| + la) + |b| la
+// with la = -log1p(-ea / a) >= |log a' - log a| (|a' - a| <= ea < a), so
+// |a'^b' - a^b| <= a^b expm1(that) on the side that grows, which bounds the other.
+Tracked pow(const Tracked& a0, const Tracked& b0) {
+  const Format f = coarser(a0.format(), b0.format());
+  const Tracked a = in_format(a0, f), b = in_format(b0, f);
+  const Real r = pow(a.value(), b.value());
+  Real p = 0;
+  if (a.error() > 0 || b.error() > 0) {
+    if (a.value() <= 0 || a.error() >= a.value()) return Tracked(r, infinity(), f);
+    const Real la = -log1p(-a.error() / a.value());
+    p = abs(r) * expm1(b.error() * (abs(log(a.value())) + la) + abs(b.value()) * la);
+  }
+  return rounded(r, p, f, rounding_model().pow_ulps);
+}
+
+Tracked signum(const Tracked& a) {
+  const Real& x = a.value();
+  if (isnan(x) || isinf(a.error())) return Tracked(x, infinity(), a.format());
+  const Real s = x > 0 ? Real(1) : (x < 0 ? Real(-1) : Real(0));
+  if (a.error() < abs(x)) return Tracked(s, Real(0), a.format());  // no operand within the error changes sign
+  return Tracked(s, Real(x == 0 ? 1 : 2), a.format());
+}
+
 Tracked maximum(const Tracked& a0, const Tracked& b0) {
   const Format f = coarser(a0.format(), b0.format());
   const Tracked a = in_format(a0, f), b = in_format(b0, f);

@@ -124,6 +124,15 @@ struct Entry {
   std::vector<WrongVariant> wrong_variants;
   std::vector<Gradient> gradients;
   std::vector<Deviation> deviations;
+
+  /// Update rules that take a `grad` input: the state a framework starts from
+  /// (zeros, an initial accumulator, ...) for a complete spec and param's shape,
+  /// step counter excluded. Empty for other ops.
+  std::function<NamedArrays<Real>(const Json& spec, const Shape& param)> initial_state = {};
+  /// Update rules: whether lr = 0 leaves param unchanged under this spec (false
+  /// where the definition decays param independently of lr, as ONNX's
+  /// norm_coefficient_post does).
+  std::function<bool(const Json& spec)> frozen_at_zero_lr = {};
 };
 
 /// Every op, in ops.def order.

@@ -35,4 +35,11 @@ T power(const T& base, std::int64_t n) {
   return pow(base, T(static_cast<double>(n)));
 }
 
+/// -1, 0 or 1 (sign(0) = 0, like jnp.sign and keras.ops.sign). Not `sign`: Boost
+/// declares an int-valued sign for Real that argument-dependent lookup would prefer.
+template <class T>
+T signum(const T& x) {
+  return x > T(0.0) ? T(1.0) : (x < T(0.0) ? T(-1.0) : T(0.0));
+}
+
 }  // namespace gradref

@@ -84,6 +84,13 @@ class Tracked {
   friend Tracked abs(const Tracked& a) { return Tracked(abs(a.value_), a.error_, a.format_); }
   /// a^n for an integer n, as a kernel computes it with one call to pow.
   friend Tracked power(const Tracked& a, std::int64_t n);
+  /// a^b for a real exponent, as a kernel computes it with one call to pow (within
+  /// pow_ulps); a > 0 unless both operands are exact.
+  friend Tracked pow(const Tracked& a, const Tracked& b);
+  /// -1, 0 or 1, exact in any format. Where the operand's error reaches its value
+  /// the kernel's operand may be 0 or of the other sign: the error is then 2 (1 when
+  /// the exact operand is 0).
+  friend Tracked signum(const Tracked& a);
   /// max is exact in floating point: the error is the larger operand error.
   friend Tracked maximum(const Tracked& a, const Tracked& b);
   /// A sum of terms in the order structure declared by RoundingModel::sum_depth.

@@ -1,0 +1,117 @@
+// Fast NAdam. Per element, in T, the reference's order (nadam_impl.hpp):
+//   [theta -= lr_wd theta]; [g += wd theta];
+//   m = beta1 m + c1 g;  v = beta2 v + (c2 g) g;  denom = sqrt(v / bc2 [+ eps_root]) + eps
+//   theta -= (coef_g g) / denom;  theta -= (coef_m m) / denom
+// MulAdd may fuse a product into the following sum, which only removes a rounding.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "rules/nadam.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+#include "rules/elementwise_rule-inl.h"
+#include "rules/nadam_params.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace gradref::fast::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class T>
+struct NadamKernel {
+  using Params = NadamParams<T>;
+  template <class D>
+  struct Consts {
+    hn::Vec<D> beta1, c1, beta2, c2, wd, lr_wd, bc2, eps, eps_root, coef_g, coef_m;
+  };
+  template <class D>
+  static Consts<D> load(D d, const Params& p) {
+    return {hn::Set(d, p.beta1), hn::Set(d, p.c1),  hn::Set(d, p.beta2),    hn::Set(d, p.c2),
+            hn::Set(d, p.wd),    hn::Set(d, p.lr_wd), hn::Set(d, p.bc2),    hn::Set(d, p.eps),
+            hn::Set(d, p.eps_root), hn::Set(d, p.coef_g), hn::Set(d, p.coef_m)};
+  }
+  template <class D>
+  static void update(D, const Consts<D>& c, const Params& p, hn::Vec<D>* x, hn::Vec<D> g) {
+    hn::Vec<D> theta = x[0];
+    if (p.decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
+    if (p.coupled) g = hn::MulAdd(c.wd, theta, g);
+    const hn::Vec<D> m = hn::MulAdd(c.beta1, x[1], hn::Mul(c.c1, g));
+    const hn::Vec<D> v = hn::MulAdd(c.beta2, x[2], hn::Mul(hn::Mul(c.c2, g), g));
+    hn::Vec<D> v_hat = hn::Div(v, c.bc2);
+    if (p.eps_root_used) v_hat = hn::Add(v_hat, c.eps_root);
+    const hn::Vec<D> denom = hn::Add(hn::Sqrt(v_hat), c.eps);
+    theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_g, g), denom));
+    theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_m, m), denom));
+    x[0] = theta;
+    x[1] = m;
+    x[2] = v;
+  }
+};
+
+void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { RunRule<NadamKernel<float>, float>(job); }
+void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { RunRule<NadamKernel<double>, double>(job); }
+
+}  // namespace gradref::fast::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <cmath>
+
+#include "gradref/fast/rules/nadam.hpp"
+#include "rules/rule_dispatch.hpp"
+
+namespace gradref::fast {
+namespace detail {
+HWY_EXPORT(NadamFloat);
+HWY_EXPORT(NadamDouble);
+void run(const RuleJob<float, NadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(NadamFloat)(job); }
+void run(const RuleJob<double, NadamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(NadamDouble)(job); }
+}  // namespace detail
+
+template <class T>
+void step(const spec::Nadam& s, RuleBuffers<T>& b) {
+  spec::validate(s);
+  const std::int64_t steps = checked_steps(spec::Nadam::op, spec::slots(s), b);
+  const bool dozat = s.momentum_schedule == spec::MomentumSchedule::dozat;
+  if (dozat && b.scalars.size() != 1)
+    throw InvalidInput(spec::Nadam::op, "mu_product", "missing", "one scalar (the momentum product; 1 at step 0)");
+  // beta1 (1 - 0.5 * 0.96^(t psi)), in double.
+  const auto schedule = [&s](std::int64_t t) {
+    return s.beta1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(t) * s.momentum_decay));
+  };
+  T product = dozat ? b.scalars[0] : T(1);
+  std::vector<detail::NadamParams<T>> per_step(static_cast<std::size_t>(steps));
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const std::int64_t t = b.step + k + 1;
+    detail::NadamParams<T>& p = per_step[static_cast<std::size_t>(k)];
+    p.beta1 = static_cast<T>(s.beta1);
+    p.c1 = static_cast<T>(1.0 - s.beta1);
+    p.beta2 = static_cast<T>(s.beta2);
+    p.c2 = static_cast<T>(1.0 - s.beta2);
+    p.wd = static_cast<T>(s.weight_decay);
+    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+    p.bc2 = static_cast<T>(1.0 - std::pow(s.beta2, static_cast<double>(t)));
+    p.eps = static_cast<T>(s.eps);
+    p.eps_root = static_cast<T>(s.eps_root);
+    if (dozat) {
+      const double mu = schedule(t), mu_next = schedule(t + 1);
+      product = product * static_cast<T>(mu);  // in T, the state's type
+      const T product_next = product * static_cast<T>(mu_next);
+      p.coef_g = static_cast<T>(s.lr * (1.0 - mu)) / (T(1) - product);
+      p.coef_m = static_cast<T>(s.lr * mu_next) / (T(1) - product_next);
+    } else {
+      p.coef_g = static_cast<T>(s.lr * (1.0 - s.beta1) / (1.0 - std::pow(s.beta1, static_cast<double>(t))));
+      p.coef_m = static_cast<T>(s.lr * s.beta1 / (1.0 - std::pow(s.beta1, static_cast<double>(t + 1))));
+    }
+    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+    p.eps_root_used = s.eps_root != 0;
+  }
+  if (dozat) b.scalars[0] = product;
+  detail::run_rule(b, steps, s.maximize, per_step);
+}
+
+template void step<float>(const spec::Nadam&, RuleBuffers<float>&);
+template void step<double>(const spec::Nadam&, RuleBuffers<double>&);
+
+}  // namespace gradref::fast
+#endif  // HWY_ONCE
