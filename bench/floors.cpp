@@ -17,7 +17,8 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::bench::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The grains of fast/src/rules/adam.cpp and fast/src/losses/cross_entropy.cpp.
+// The grains of the rule loop (fast/src/rules/elementwise_rule-inl.h, kRuleGrain) and
+// of fast/src/losses/cross_entropy.cpp.
 constexpr std::int64_t kAdamGrain = 1 << 15;
 constexpr std::int64_t kCrossEntropyGrainElements = 1 << 15;
 

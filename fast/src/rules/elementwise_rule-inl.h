@@ -10,7 +10,10 @@
 //   template <class D> struct Consts {...};            // Params as vectors
 //   template <class D> static Consts<D> load(D, const Params&);
 //   template <class D> static void update(D, const Consts<D>&, const Params&, Vec<D>* x, Vec<D> g);
-// where x[0] is theta and x[1..] the state slots, updated in place.
+// where x[0] is theta and x[1..] the state slots, updated in place. A Kernel that
+// always steps the same number of arrays may say so,
+//   static constexpr int kArrays = ...;               // param plus its slots
+// which lets the compiler keep x in registers (the loop over arrays unrolls).
 #if defined(GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
 #undef GRADREF_FAST_RULES_ELEMENTWISE_RULE_INL_H_
@@ -36,18 +39,29 @@ constexpr std::int64_t kRuleChunk = 4096;
 /// Below this many elements per thread, a thread costs more than it saves.
 constexpr std::int64_t kRuleGrain = 1 << 15;
 
+/// Kernel::kArrays when the kernel declares it, else 0 (the job's count, at run time).
+template <class Kernel>
+constexpr int FixedArrays() {
+  if constexpr (requires { Kernel::kArrays; }) return Kernel::kArrays;
+  return 0;
+}
+
 template <class Kernel, class T>
 void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begin, std::int64_t end) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
   const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
   const V sign = hn::Set(d, job.maximize ? T(-0.0) : T(0.0));  // xor with -0 negates exactly
-  const int count = job.count;
+  constexpr int kFixed = FixedArrays<Kernel>();
+  const int count = kFixed > 0 ? kFixed : job.count;
+  // Local copies: vector stores may alias anything, so pointers and parameters read
+  // through `job` would be reloaded after every store.
+  const std::array<T*, kMaxRuleArrays> arrays = job.arrays;
 
   for (std::int64_t chunk = begin; chunk < end; chunk += kRuleChunk) {
     const std::int64_t chunk_end = std::min(end, chunk + kRuleChunk);
     for (std::int64_t k = 0; k < job.steps; ++k) {
-      const typename Kernel::Params& params = job.per_step[k];
+      const typename Kernel::Params params = job.per_step[k];
       const auto consts = Kernel::load(d, params);
       const T* grad = job.grads + k * job.n;
       // One vector of every array at `at` (pointers offset by `offset`).
@@ -58,7 +72,7 @@ void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begi
         for (int a = 0; a < count; ++a) hn::StoreU(x[a], d, arrays[a] + offset);
       };
       std::int64_t i = chunk;
-      for (; i + lanes <= chunk_end; i += lanes) update(job.arrays.data(), grad, i);
+      for (; i + lanes <= chunk_end; i += lanes) update(arrays.data(), grad, i);
       if (i < chunk_end) {
         const std::size_t bytes = static_cast<std::size_t>(chunk_end - i) * sizeof(T);
         HWY_ALIGN T padded[kMaxRuleArrays][hn::MaxLanes(d)] = {};
