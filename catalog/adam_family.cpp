@@ -79,6 +79,9 @@ std::vector<rules::Flip> flips() {
            [](Json& s) { s["bias_correction_step"] = s["bias_correction_step"] == "current" ? "previous" : "current"; }},
           {"amsgrad_max_other", "AMSGrad's max over v_hat where the spec takes it over v, and vice versa",
            [](Json& s) { s["amsgrad_max"] = s["amsgrad_max"] == "v" ? "v_hat" : "v"; }},
+          {"amsgrad_flipped", "plain Adam where the spec asks for AMSGrad (the max left as given), and AMSGrad "
+                              "from a zero max where the spec has none",
+           [](Json& s) { s["amsgrad"] = !s["amsgrad"].get<bool>(); }},
           {"maximize_ignored", "descent where the spec asks for ascent, and vice versa",
            [](Json& s) { s["maximize"] = !s["maximize"].get<bool>(); }}};
 }

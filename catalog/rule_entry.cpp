@@ -1,6 +1,8 @@
 // The non-template parts of the generic rule entry.
 #include "rule_entry.hpp"
 
+#include <algorithm>
+
 namespace gradref::catalog::rules {
 
 std::int64_t step_of(const Case& c, const char* op) {
@@ -16,15 +18,26 @@ const Array<Real>& scalar_input(const Case& c, const char* op, const char* name)
   return a;
 }
 
-bool rename_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after) {
-  if (before.size() != after.size()) return false;
+void map_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after) {
+  if (before.size() != after.size()) {
+    // A kernel that lacks the feature: state it does not use stays as given (the
+    // caller reports it unchanged); state it needs starts from zeros.
+    const auto has = [](const std::vector<const char*>& names, const char* name) {
+      return std::any_of(names.begin(), names.end(), [name](const char* n) { return std::string(n) == name; });
+    };
+    for (const char* name : before)
+      if (!has(after, name)) c.inputs.erase(name);
+    const Array<Real>& param = c.inputs.at("param");
+    for (const char* name : after)
+      if (!has(before, name)) c.inputs.emplace(name, Array<Real>(param.shape(), Real(0)));
+    return;
+  }
   std::vector<Array<Real>> values;
   for (const char* name : before) {
     values.push_back(c.inputs.at(name));
     c.inputs.erase(name);
   }
   for (std::size_t i = 0; i < after.size(); ++i) c.inputs.insert_or_assign(after[i], std::move(values[i]));
-  return true;
 }
 
 }  // namespace gradref::catalog::rules

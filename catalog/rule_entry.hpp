@@ -43,9 +43,10 @@ struct Flip {
   std::function<void(Json& spec)> alter;
 };
 
-/// Moves the slot inputs of `c` to the names `after` uses when a flip renames
-/// them (same count); false when the flipped spec needs other state than `before`.
-bool rename_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after);
+/// Gives `c` the state inputs a flipped spec uses: with as many slots as before,
+/// the same arrays under the new names (a form read as the other); otherwise
+/// unused slots are dropped and new ones start at zero (a kernel without the feature).
+void map_slots(Case& c, const std::vector<const char*>& before, const std::vector<const char*>& after);
 
 template <class Spec>
 struct RuleOps {
@@ -246,7 +247,7 @@ std::vector<WrongVariant> wrong_variants(const RuleOps<Spec>& ops) {
       flip.alter(wrong.spec);
       try {
         const Spec s = spec_from_json<Spec>(wrong.spec, "");
-        if (!rename_slots(wrong, slots(spec_of<Spec>(c)), slots(s))) return std::nullopt;
+        map_slots(wrong, slots(spec_of<Spec>(c)), slots(s));
         // Scalar state is not renamed: a flip that needs other scalars has no case.
         const auto names = [](const std::vector<const char*>& v) { return std::vector<std::string>(v.begin(), v.end()); };
         if (names(scalar_slots(spec_of<Spec>(c))) != names(scalar_slots(s))) return std::nullopt;
@@ -264,12 +265,24 @@ std::vector<WrongVariant> wrong_variants(const RuleOps<Spec>& ops) {
                      // Report under the original slot names, as the kernel under test would.
                      const std::vector<const char*> before = slots(spec_of<Spec>(c));
                      const std::vector<const char*> after = slots(spec_of<Spec>(*flipped(c)));
-                     for (std::size_t i = 0; i < before.size(); ++i) {
-                       if (std::string(before[i]) == after[i]) continue;
-                       result.emplace(before[i], std::move(result.at(after[i])));
-                       result.erase(after[i]);
+                     if (before.size() == after.size()) {
+                       for (std::size_t i = 0; i < before.size(); ++i) {
+                         if (std::string(before[i]) == after[i]) continue;
+                         result.emplace(before[i], std::move(result.at(after[i])));
+                         result.erase(after[i]);
+                       }
+                       return result;
                      }
-                     return result;
+                     NamedArrays<double> out{{"param", result.at("param")}, {"step", result.at("step")}};
+                     for (const char* name : before) {
+                       const auto it = result.find(name);
+                       out.emplace(name, it != result.end() ? it->second
+                                                            : c.inputs.at(name).template map<double>([](const Real& x) {
+                                                                return round_to_double(x);
+                                                              }));
+                     }
+                     for (const char* name : scalar_slots(spec_of<Spec>(c))) out.emplace(name, result.at(name));
+                     return out;
                    }});
   }
   if (ops.step_dependent)
