@@ -28,7 +28,8 @@ Json entry_json(const Entry& e) {
     if (!f.choices.empty()) field["choices"] = f.choices;
     fields.push_back(std::move(field));
   }
-  for (const catalog::Preset& p : e.presets) presets.push_back({{"name", p.name}, {"source", p.source}});
+  for (const catalog::Preset& p : e.presets)
+    presets.push_back({{"name", p.name}, {"source", p.source}, {"settings", e.make_spec(Json::object(), p.name)}});
   for (const Port& p : e.inputs) inputs.push_back(port_json(p));
   for (const Port& p : e.outputs) outputs.push_back(port_json(p));
   for (const catalog::Deviation& d : e.deviations) deviations.push_back({{"what", d.what}, {"why", d.why}});

@@ -79,12 +79,12 @@ inline std::vector<const char*> slots(const Sgd& s) {
 
 // Each preset starts from the defaults above and sets every field the framework fixes.
 inline constexpr std::array<Preset<Sgd>, 6> sgd_presets{{
-    {"pytorch", "torch/optim/sgd.py (_single_tensor_sgd), PyTorch 2.5: lr 1e-3, momentum 0, dampening 0",
+    {"pytorch", "torch/optim/sgd.py (_single_tensor_sgd), PyTorch 2.15.0: lr 1e-3, momentum 0, dampening 0, coupled L2",
      [](Sgd& s) { s = Sgd{}; }},
-    {"optax", "optax/_src/alias.py (sgd) and transform.py (trace), optax 0.2: no default lr (gradref: 1e-3), "
+    {"optax", "optax/_src/alias.py (sgd) and optax/transforms/_accumulation.py (trace), optax 0.2.9.dev (2edbcbe): no default lr (gradref: 1e-3), "
               "momentum None, no weight decay (add_decayed_weights is a separate transform)",
      [](Sgd& s) { s = Sgd{}; }},
-    {"keras", "keras/src/optimizers/sgd.py and base_optimizer.py (_apply_weight_decay), Keras 3: lr 0.01, "
+    {"keras", "keras/src/optimizers/sgd.py and base_optimizer.py (_apply_weight_decay), Keras 3.16.0: lr 0.01, "
               "m <- mu m - lr g, decoupled decay",
      [](Sgd& s) {
        s = Sgd{};
@@ -99,7 +99,7 @@ inline constexpr std::array<Preset<Sgd>, 6> sgd_presets{{
        s = Sgd{};
        s.lr = 0.01;
      }},
-    {"onnx", "onnx/defs/training/defs.cc (Momentum) and onnx/reference/ops/aionnx_preview_training/op_momentum.py: "
+    {"onnx", "onnx/defs/training/defs.cc (Momentum) and onnx/reference/ops/aionnx_preview_training/op_momentum.py, ONNX 1.23.0: "
              "V <- alpha V + beta G' (V <- G' when T = 0), G' = G + norm_coefficient X; dampening = 1 - beta; "
              "no defaults (gradref: lr 0.01, alpha 0.9, beta 1)",
      [](Sgd& s) {
