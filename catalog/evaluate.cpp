@@ -17,6 +17,23 @@ NamedArrays<Real> evaluate_at(const Entry& entry, const Case& c, unsigned bits) 
   return entry.reference(local);
 }
 
+CertifiedValue certify(const Real& lo, const Real& hi, unsigned bits) {
+  CertifiedValue v;
+  v.value = hi;
+  v.digits = agreeing_digits(lo, hi, digits_of_bits(bits));
+  v.decimal = to_decimal(hi, std::max(v.digits, 1));
+  // The 2p value is trusted to p bits beyond its disagreement with the p value, so a
+  // value that p bits cannot place on one side of a float midpoint stays uncertified
+  // (two evaluations that both drop the same tiny term agree exactly).
+  const Real resolution = pow(Real(2), -static_cast<int>(bits));
+  const Real err = isnan(hi) || isinf(hi) ? Real(0) : Real(abs(hi - lo) + abs(hi) * resolution);
+  float f;
+  double d;
+  if (certified_round(hi, err, f)) v.float32 = f;
+  if (certified_round(hi, err, d)) v.float64 = d;
+  return v;
+}
+
 namespace {
 CertifiedOutputs evaluate_once(const Entry& entry, const Case& c, unsigned bits) {
   const NamedArrays<Real> low = evaluate_at(entry, c, bits);
@@ -24,29 +41,13 @@ CertifiedOutputs evaluate_once(const Entry& entry, const Case& c, unsigned bits)
   ScopedPrecision precision(2 * bits);
   CertifiedOutputs out;
   out.bits = bits;
-  const int cap = digits_of_bits(bits);
-  const Real resolution = pow(Real(2), -static_cast<int>(bits));
   for (const Port& port : entry.outputs) {
     auto it = high.find(port.name);
     if (it == high.end()) continue;  // optional output absent under this spec
     const Array<Real>& hi = it->second;
     const Array<Real>& lo = low.at(port.name);
     CertifiedArray arr{hi.shape(), {}};
-    for (std::int64_t i = 0; i < hi.size(); ++i) {
-      CertifiedValue v;
-      v.value = hi[i];
-      v.digits = agreeing_digits(lo[i], hi[i], cap);
-      v.decimal = to_decimal(hi[i], std::max(v.digits, 1));
-      // The 2p value is trusted to p bits beyond its disagreement with the p value, so a
-      // value that p bits cannot place on one side of a float midpoint stays uncertified
-      // (two evaluations that both drop the same tiny term agree exactly).
-      const Real err = isnan(hi[i]) || isinf(hi[i]) ? Real(0) : Real(abs(hi[i] - lo[i]) + abs(hi[i]) * resolution);
-      float f;
-      double d;
-      if (certified_round(hi[i], err, f)) v.float32 = f;
-      if (certified_round(hi[i], err, d)) v.float64 = d;
-      arr.values.push_back(std::move(v));
-    }
+    for (std::int64_t i = 0; i < hi.size(); ++i) arr.values.push_back(certify(lo[i], hi[i], bits));
     out.outputs.emplace_back(port.name, std::move(arr));
   }
   return out;

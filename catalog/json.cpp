@@ -285,19 +285,21 @@ Json case_to_json(const Case& c) {
   return {{"op", c.op}, {"spec", c.spec}, {"inputs", std::move(inputs)}};
 }
 
+Json certified_to_json(const CertifiedArray& array) {
+  Json digits = Json::array(), exact_text = Json::array(), f32 = Json::array(), f64 = Json::array();
+  for (const CertifiedValue& v : array.values) {
+    digits.push_back(v.digits);
+    exact_text.push_back(v.decimal);
+    f32.push_back(rounded_to_json(v.float32));
+    f64.push_back(rounded_to_json(v.float64));
+  }
+  return {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
+          {"float32", std::move(f32)}, {"float64", std::move(f64)}};
+}
+
 Json outputs_to_json(const Case& c, const CertifiedOutputs& outputs) {
   Json named = Json::object();
-  for (const auto& [name, array] : outputs.outputs) {
-    Json digits = Json::array(), exact_text = Json::array(), f32 = Json::array(), f64 = Json::array();
-    for (const CertifiedValue& v : array.values) {
-      digits.push_back(v.digits);
-      exact_text.push_back(v.decimal);
-      f32.push_back(rounded_to_json(v.float32));
-      f64.push_back(rounded_to_json(v.float64));
-    }
-    named[name] = {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
-                   {"float32", std::move(f32)}, {"float64", std::move(f64)}};
-  }
+  for (const auto& [name, array] : outputs.outputs) named[name] = certified_to_json(array);
   return {{"op", c.op}, {"spec", c.spec}, {"bits", outputs.bits}, {"outputs", std::move(named)}};
 }
 

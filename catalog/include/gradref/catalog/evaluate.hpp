@@ -35,6 +35,10 @@ struct CertifiedOutputs {
 CertifiedOutputs evaluate_certified(const Entry& entry, const Case& c, unsigned bits, int min_digits = 34,
                                     unsigned max_bits = 4096);
 
+/// One value evaluated at p = `bits` (`low`) and 2p (`high`), certified as
+/// evaluate_certified does; call it at precision 2p.
+CertifiedValue certify(const Real& low, const Real& high, unsigned bits);
+
 /// The reference outputs at the current working precision, with inputs rounded to it.
 NamedArrays<Real> evaluate_at(const Entry& entry, const Case& c, unsigned bits);
 

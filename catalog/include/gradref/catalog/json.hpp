@@ -24,6 +24,9 @@ Case case_from_json(const Json& j);
 /// The case back as JSON, every value as an exact string (hex-float when binary).
 Json case_to_json(const Case& c);
 
+/// One certified array: {shape, digits, exact, float32, float64}.
+Json certified_to_json(const CertifiedArray& array);
+
 /// {"op", "spec", "bits", "outputs": {name: {"shape", "digits", "exact", "float32", "float64"}}}
 Json outputs_to_json(const Case& c, const CertifiedOutputs& outputs);
 
