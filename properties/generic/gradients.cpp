@@ -20,7 +20,6 @@ class Gradients : public testing::TestWithParam<const catalog::Entry*> {};
 
 TEST_P(Gradients, AgreeWithFiniteDifferences) {
   const catalog::Entry& entry = *GetParam();
-  if (entry.gradients.empty()) GTEST_SKIP() << entry.name << " declares no gradients";
   const bool ok = rc::check(entry.name + " gradients vs finite differences", [&] {
     const auto& generator = entry.derivative_generator ? entry.derivative_generator : entry.generator;
     const catalog::Case c = *generator(catalog::Dtype::float64);
@@ -60,7 +59,16 @@ TEST_P(Gradients, AgreeWithFiniteDifferences) {
   EXPECT_TRUE(ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Catalog, Gradients, testing::ValuesIn(every_op()), entry_name);
+/// The ops that declare gradients (update rules declare none: their outputs are
+/// the rule itself, checked against the reference by the other properties).
+std::vector<const catalog::Entry*> ops_with_gradients() {
+  std::vector<const catalog::Entry*> out;
+  for (const catalog::Entry* e : catalog::all())
+    if (!e->gradients.empty()) out.push_back(e);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, Gradients, testing::ValuesIn(ops_with_gradients()), entry_name);
 
 }  // namespace
 }  // namespace gradref::properties
