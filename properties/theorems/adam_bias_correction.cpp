@@ -208,7 +208,7 @@ TEST(AdamBiasCorrection, FailsWithoutTheCorrectionAndWithThePreviousStepsCorrect
 // (off by 2.3): far outside. A fixed seed makes the test deterministic; the bound
 // says a correct kernel passes for all but a 1e-9 fraction of seeds.
 template <class T>
-bool monte_carlo_unbiased(const spec::Adam& rule, std::uint64_t seed) {
+bool monte_carlo_unbiased(const spec::Adam& rule, std::uint64_t seed, const char* label) {
   constexpr std::size_t kN = std::size_t{1} << 20;
   constexpr int kSteps = 5;
   constexpr double kMu = 0.875, kS = 2.3125;
@@ -253,7 +253,7 @@ bool monte_carlo_unbiased(const spec::Adam& rule, std::uint64_t seed) {
     v_mean /= static_cast<double>(kN);
     const bool m_ok = std::abs(m_mean - kMu) <= 3 * spread + slack;
     const bool v_ok = std::abs(v_mean - kS) <= 3.75 * spread + slack;
-    std::cout << "  t=" << t << " mean m_hat " << m_mean << " (mu " << kMu << ", bound " << 3 * spread + slack
+    std::cout << "  " << label << " [" << (sizeof(T) == 4 ? "float32" : "float64") << "] t=" << t << " mean m_hat " << m_mean << " (mu " << kMu << ", bound " << 3 * spread + slack
               << "), mean v_hat " << v_mean << " (s " << kS << ", bound " << 3.75 * spread + slack << ")\n";
     ok = ok && m_ok && v_ok;
   }
@@ -263,12 +263,12 @@ bool monte_carlo_unbiased(const spec::Adam& rule, std::uint64_t seed) {
 TEST(AdamBiasCorrection, MonteCarloOnTheFastKernel) {
   constexpr std::uint64_t kSeed = 20261129;
   spec::Adam adam;
-  EXPECT_TRUE(monte_carlo_unbiased<float>(adam, kSeed));
-  EXPECT_TRUE(monte_carlo_unbiased<double>(adam, kSeed));
+  EXPECT_TRUE(monte_carlo_unbiased<float>(adam, kSeed, "adam"));
+  EXPECT_TRUE(monte_carlo_unbiased<double>(adam, kSeed, "adam"));
   spec::Adam uncorrected;
   uncorrected.bias_correction = false;
-  EXPECT_FALSE(monte_carlo_unbiased<float>(uncorrected, kSeed));
-  EXPECT_FALSE(monte_carlo_unbiased<double>(uncorrected, kSeed));
+  EXPECT_FALSE(monte_carlo_unbiased<float>(uncorrected, kSeed, "no bias correction"));
+  EXPECT_FALSE(monte_carlo_unbiased<double>(uncorrected, kSeed, "no bias correction"));
 }
 
 }  // namespace
