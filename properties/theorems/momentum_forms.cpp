@@ -18,16 +18,21 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <functional>
+#include <iostream>
+
 #include "gradref/catalog/generators.hpp"
 #include "gradref/reference/real.hpp"
 #include "gradref/reference/rules/nesterov_lookahead.hpp"
 #include "gradref/reference/rules/sgd.hpp"
+#include "theorems/theorem_checks.hpp"
 
 namespace gradref::properties {
 namespace {
 
-constexpr unsigned kBits = 512;
 using catalog::Dtype;
+using theorems::failures;
+using theorems::kBits;
 
 struct Quadratic {
   Array<Real> a, b;
@@ -50,68 +55,162 @@ Real magnitude(const Array<Real>& x) {
   return m;
 }
 
-void expect_close(const Real& x, const Real& y, const Real& scale) {
-  RC_ASSERT_FALSE(abs(x - y) > scale * pow(Real(2), -static_cast<int>(kBits - 40)));
+bool close(const Real& x, const Real& y, const Real& scale) {
+  return !(abs(x - y) > scale * pow(Real(2), -static_cast<int>(kBits - 40)));
+}
+
+/// How the reformulated (or velocity) form under test steps: reference::step for
+/// the right rule, a deliberately broken one in the tests below.
+using Rule = std::function<void(const spec::Sgd&, reference::RuleState<Real>&, const Array<Real>&)>;
+
+void reference_step(const spec::Sgd& s, reference::RuleState<Real>& st, const Array<Real>& g) {
+  reference::step(s, st, g);
+}
+
+struct LookaheadInstance {
+  Quadratic q;
+  spec::NesterovLookahead look;
+  Array<Real> theta0;
+  std::int64_t steps = 1;
+};
+
+rc::Gen<LookaheadInstance> lookahead_instances() {
+  return rc::gen::exec([] {
+    const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 5);
+    LookaheadInstance x{*quadratics(n), {}, {}, 1};
+    x.look.lr = *rc::gen::element(0.02, 0.01, 0.1, 0.05);
+    x.look.momentum = *rc::gen::element(0.8, 0.5, 0.9, 0.99);
+    x.look.maximize = *rc::gen::arbitrary<bool>();
+    x.theta0 = catalog::gen::real_array({n}, *catalog::gen::values(n, catalog::gen::ordinary(Dtype::float32, -1, 0)));
+    x.steps = *rc::gen::inRange<std::int64_t>(1, 13);
+    return x;
+  });
+}
+
+/// Whether `reformulated` (sgd with nesterov, from b = 0) tracks the look-ahead form
+/// under phi = theta + mu v, v = -lr b at every step.
+bool tracks_lookahead(const LookaheadInstance& x, const Rule& reformulated) {
+  const std::int64_t n = x.theta0.size();
+  spec::Sgd s;
+  s.lr = x.look.lr;
+  s.momentum = x.look.momentum;
+  s.nesterov = true;
+  s.maximize = x.look.maximize;
+  reference::RuleState<Real> ahead{x.theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
+  reference::RuleState<Real> phi{x.theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
+  const Quadratic& q = x.q;
+  const reference::GradientAt<Real> gradient = [&q](const Array<Real>& p) {
+    return reference::quadratic_gradient(q.a, q.b, p);
+  };
+  const Real mu(x.look.momentum), lr(x.look.lr);
+  for (std::int64_t t = 1; t <= x.steps; ++t) {
+    reference::nesterov_lookahead(x.look, ahead, gradient);
+    reformulated(s, phi, gradient(phi.param));
+    const Real scale = 1 + magnitude(ahead.param) + magnitude(phi.param) + magnitude(phi.slots[0]);
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (!close(phi.param[i], ahead.param[i] + mu * ahead.slots[0][i], scale)) return false;
+      if (!close(-lr * phi.slots[0][i], ahead.slots[0][i], scale)) return false;
+    }
+  }
+  return true;
 }
 
 RC_GTEST_PROP(MomentumForms, LookaheadNesterovIsTheReformulatedFormInShiftedVariables, ()) {
   ScopedPrecision precision(kBits);
-  const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 5);
-  const Quadratic q = *quadratics(n);
-  spec::NesterovLookahead look;
-  look.lr = *rc::gen::element(0.02, 0.01, 0.1, 0.05);
-  look.momentum = *rc::gen::element(0.8, 0.5, 0.9, 0.99);
-  look.maximize = *rc::gen::arbitrary<bool>();
-  spec::Sgd reformulated;
-  reformulated.lr = look.lr;
-  reformulated.momentum = look.momentum;
-  reformulated.nesterov = true;
-  reformulated.maximize = look.maximize;
-  const Array<Real> theta0 = catalog::gen::real_array({n}, *catalog::gen::values(n, catalog::gen::ordinary(Dtype::float32, -1, 0)));
-  const std::int64_t steps = *rc::gen::inRange<std::int64_t>(1, 13);
+  RC_ASSERT(tracks_lookahead(*lookahead_instances(), reference_step));
+}
 
-  reference::RuleState<Real> ahead{theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
-  reference::RuleState<Real> phi{theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
-  const reference::GradientAt<Real> gradient = [&q](const Array<Real>& x) {
-    return reference::quadratic_gradient(q.a, q.b, x);
-  };
-  const Real mu(look.momentum), lr(look.lr);
-  for (std::int64_t t = 1; t <= steps; ++t) {
-    reference::nesterov_lookahead(look, ahead, gradient);
-    reference::step(reformulated, phi, gradient(phi.param));
-    const Real scale = 1 + magnitude(ahead.param) + magnitude(phi.param) + magnitude(phi.slots[0]);
-    for (std::int64_t i = 0; i < n; ++i) {
-      expect_close(phi.param[i], ahead.param[i] + mu * ahead.slots[0][i], scale);
-      expect_close(-lr * phi.slots[0][i], ahead.slots[0][i], scale);
-    }
+struct FormsInstance {
+  spec::Sgd heavy;
+  Array<Real> theta0, grads;
+};
+
+rc::Gen<FormsInstance> forms_instances() {
+  return rc::gen::exec([] {
+    const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 9);
+    const std::int64_t steps = *rc::gen::inRange<std::int64_t>(1, 13);
+    FormsInstance x;
+    x.heavy.lr = *rc::gen::element(0.02, 0.01, 0.1, 0.5);
+    x.heavy.momentum = *rc::gen::element(0.8, 0.5, 0.9, 0.99);
+    x.heavy.nesterov = *rc::gen::arbitrary<bool>();
+    x.heavy.maximize = *rc::gen::arbitrary<bool>();
+    x.heavy.weight_decay = *rc::gen::element(0.0, 0.01);
+    x.theta0 = catalog::gen::real_array({n}, *catalog::gen::values(n, catalog::gen::ordinary(Dtype::float32, -1, 0)));
+    x.grads = catalog::gen::real_array(
+        {steps, n}, *catalog::gen::values(steps * n, catalog::gen::ordinary(Dtype::float32, -2, 1)));
+    return x;
+  });
+}
+
+/// Whether `velocity_rule` (the velocity form, from v = 0) gives the heavy-ball
+/// form's parameters, with v = -lr b, after the instance's gradients.
+bool velocity_matches_heavy_ball(const FormsInstance& x, const Rule& velocity_rule) {
+  const std::int64_t n = x.theta0.size();
+  spec::Sgd velocity = x.heavy;
+  velocity.momentum_form = spec::MomentumForm::velocity;
+  reference::RuleState<Real> b{x.theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
+  reference::RuleState<Real> v{x.theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
+  reference::step(x.heavy, b, x.grads);
+  velocity_rule(velocity, v, x.grads);
+  const Real scale = 1 + magnitude(b.param) + magnitude(b.slots[0]);
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (!close(b.param[i], v.param[i], scale)) return false;
+    if (!close(-Real(x.heavy.lr) * b.slots[0][i], v.slots[0][i], scale)) return false;
   }
+  return true;
 }
 
 RC_GTEST_PROP(MomentumForms, HeavyBallAndVelocityAgreeUnderAConstantStep, ()) {
   ScopedPrecision precision(kBits);
-  const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 9);
-  const std::int64_t steps = *rc::gen::inRange<std::int64_t>(1, 13);
-  spec::Sgd heavy;
-  heavy.lr = *rc::gen::element(0.02, 0.01, 0.1, 0.5);
-  heavy.momentum = *rc::gen::element(0.8, 0.5, 0.9, 0.99);
-  heavy.nesterov = *rc::gen::arbitrary<bool>();
-  heavy.maximize = *rc::gen::arbitrary<bool>();
-  heavy.weight_decay = *rc::gen::element(0.0, 0.01);
-  spec::Sgd velocity = heavy;
-  velocity.momentum_form = spec::MomentumForm::velocity;
-  const Array<Real> theta0 = catalog::gen::real_array({n}, *catalog::gen::values(n, catalog::gen::ordinary(Dtype::float32, -1, 0)));
-  const Array<Real> grads = catalog::gen::real_array(
-      {steps, n}, *catalog::gen::values(steps * n, catalog::gen::ordinary(Dtype::float32, -2, 1)));
+  RC_ASSERT(velocity_matches_heavy_ball(*forms_instances(), reference_step));
+}
 
-  reference::RuleState<Real> b{theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
-  reference::RuleState<Real> v{theta0, {Array<Real>(Shape{n}, Real(0))}, {}, 0};
-  reference::step(heavy, b, grads);
-  reference::step(velocity, v, grads);
-  const Real scale = 1 + magnitude(b.param) + magnitude(b.slots[0]);
-  for (std::int64_t i = 0; i < n; ++i) {
-    expect_close(b.param[i], v.param[i], scale);
-    expect_close(-Real(heavy.lr) * b.slots[0][i], v.slots[0][i], scale);
-  }
+// The broken rules. For Nesterov: classical momentum (nesterov = false) in place of
+// the reformulated form; it is not the look-ahead method in any variables. For the
+// velocity form: the parameters moved by the velocity before it is updated
+// (theta += v; v <- mu v - lr g), which lags one step behind and does not move at all
+// on the first. Both fail on every drawn case (the gradients are nonzero).
+void lagged_velocity(const spec::Sgd& s, reference::RuleState<Real>& st, const Array<Real>& grads) {
+  const std::int64_t n = st.param.size();
+  const Real lr(s.lr), mu(s.momentum), wd(s.weight_decay);
+  for (std::int64_t k = 0; k < grads.size() / n; ++k)
+    for (std::int64_t i = 0; i < n; ++i) {
+      Real g = s.maximize ? Real(-grads[k * n + i]) : grads[k * n + i];
+      g = g + wd * st.param[i];
+      st.param[i] = st.param[i] + st.slots[0][i];
+      st.slots[0][i] = mu * st.slots[0][i] - lr * g;
+    }
+}
+
+TEST(MomentumForms, FailForClassicalMomentumAndALaggedVelocity) {
+  ScopedPrecision precision(kBits);
+  constexpr int kCases = 100;
+  const auto nonzero = [](const Array<Real>& a) {
+    for (const Real& x : a.values())
+      if (x != 0) return true;
+    return false;
+  };
+  const auto lookahead = rc::gen::suchThat(lookahead_instances(), [&](const LookaheadInstance& x) {
+    return nonzero(x.q.a) || nonzero(x.q.b);
+  });
+  const auto forms = rc::gen::suchThat(forms_instances(), [&](const FormsInstance& x) { return nonzero(x.grads); });
+  const Rule classical = [](const spec::Sgd& s, reference::RuleState<Real>& st, const Array<Real>& g) {
+    spec::Sgd broken = s;
+    broken.nesterov = false;
+    reference::step(broken, st, g);
+  };
+  const int classical_failed =
+      failures(lookahead, kCases, [&](const LookaheadInstance& x) { return tracks_lookahead(x, classical); });
+  const int lagged_failed =
+      failures(forms, kCases, [](const FormsInstance& x) { return velocity_matches_heavy_ball(x, lagged_velocity); });
+  std::cout << "  classical momentum fails on " << classical_failed << "/" << kCases << ", lagged velocity on "
+            << lagged_failed << "/" << kCases << "\n";
+  EXPECT_GE(classical_failed, kCases * 9 / 10);
+  EXPECT_GE(lagged_failed, kCases * 9 / 10);
+  EXPECT_EQ(failures(lookahead, kCases, [](const LookaheadInstance& x) { return tracks_lookahead(x, reference_step); }),
+            0);
+  EXPECT_EQ(failures(forms, kCases, [](const FormsInstance& x) { return velocity_matches_heavy_ball(x, reference_step); }),
+            0);
 }
 
 }  // namespace
