@@ -15,20 +15,23 @@
 // t < N and B_j = S(2^(j+1)) - S(2^j) for its dyadic blocks; by Cauchy condensation
 // (a_t eventually monotone, or periodic) sum a_t converges iff the B_j are summable.
 // Past a family's time scale (b, decay_steps / k, step_size, period, warmup: all <= 10
-// in the generator below, so far below 2^9) the blocks behave as C rho^j with
+// in the generator below, so far below 2^8) the blocks behave as C rho^j with
 //   rho = 2^(1 - q)  for a_t ~ t^-q (polynomial: q = p or 2p; inverse time: q = 1 or 2),
 //   rho ~ 0          for geometric decay (step, exponential with gamma < 1; a held floor of 0),
 //   rho ~ 2          for a_t bounded away from 0 on a fixed fraction of every block
 //                    (constant, gamma = 1, a floor > 0, cosine cycles no longer than the block).
-// We compute B_9 and B_13 exactly (every term, 8704 of them) and rho_hat = (B_13 / B_9)^(1/4).
-// For q = 1 the blocks of 1/(t + b) increase towards log 2, so rho_hat >= 1; every other
-// q the generator draws is <= 0.8 (rho >= 1.15) or >= 1.2 (rho <= 2^-0.2 = 0.871, and the
-// offset b <= 10 moves B_9 by at most a factor (1 + 10/512)^q, rho_hat by under 1%).
-// The series is declared convergent iff rho_hat < 0.95, between the two regimes.
+// We compute B_8 and B_12 exactly (every term, 4352 of them) and rho_hat = (B_12 / B_8)^(1/4).
+// For q = 1 the blocks of 1/(t + c) tend to log 2 (from above for c < 1/2, from below
+// otherwise), so rho_hat is 1 to within 0.2% (c <= 100: offsets b, or d / k for inverse
+// time); every other q the generator draws is <= 0.8 (rho >= 1.15) or >= 1.2 (rho <=
+// 2^-0.2 = 0.871; an offset moves B_8 by at most a factor (1 + 10/256)^q, rho_hat by under
+// 1%). Measured extremes: 0.9989 (q = 1, inverse time, offset 1/3) and 0.877 (q = 1.2,
+// b = 10). The series is declared convergent iff rho_hat < 0.95, between the two regimes.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -63,7 +66,7 @@ Real block(const Schedule& s, int j, int power) {
 
 /// Whether the partial sums of eta_t^power converge, by the criterion above.
 bool partial_sums_converge(const Schedule& s, int power) {
-  const Real late = block(s, 13, power), early = block(s, 9, power);
+  const Real late = block(s, 12, power), early = block(s, 8, power);
   if (late == 0) return true;  // a floor of 0 reached
   return pow(late / early, Real(0.25)) < Real(0.95);
 }
@@ -253,26 +256,26 @@ TEST(RobbinsMonro, EnumerationRejectsARecursionWithoutTheSquare) {
 
 // --- 3. Where the recursion goes -------------------------------------------------------
 //
-// m_t from m_0 under the exact recursion, for t < 2^14, in Real. Under a Robbins-Monro
+// m_t from m_0 under the exact recursion, for t < 2^13, in Real. Under a Robbins-Monro
 // schedule with eta_t lambda -> 0, sum eta_t lambda = inf and eta_t^2 sigma^2 / (eta_t lambda)
 // -> 0, m_t -> 0 (the standard lemma: m_{t+1} <= (1 - a_t) m_t + b_t with sum a_t = inf,
 // b_t / a_t -> 0). The drawn schedules (eta0 lambda in [0.5, 1.5], power 1/2 < p <= 1,
 // or inverse time) have m_t ~ eta_t sigma^2 / (2 lambda), or ~ log t / t at p = 1, once
-// t is past the relaxation time 1 / (eta_t lambda) (about 70 steps at t = 2^10), so m
-// falls by 16^-p (x log 14/10 at p = 1) <= 0.25 from t = 2^10 to 2^14; the check asks
-// for a factor 1/2. A schedule whose sum converges (p = 2) keeps m nearly constant
+// t is past the relaxation time 1 / (2 eta_t lambda) (under 50 steps at t = 2^9), so m
+// falls by 16^-p (x 13/9 at p = 1) <= 0.25 from t = 2^9 to 2^13; the check asks for a
+// factor 1/2 (a double-precision sweep of the drawn parameters gave at most 0.35, at p = 0.4). A schedule whose sum converges (p = 2) keeps m nearly constant
 // (ratio near 1), as does a constant step (the floor). Caveat, contrary to issue 5's
 // wording: eta_0 / (t + b)^0.4 is not Robbins-Monro (sum eta_t^2 = inf), yet its m_t
 // does vanish (only eta_t -> 0 and sum eta_t = inf are needed here), at the rate t^-0.4;
 // the test says so.
 //
 // Constant step: m_t = F + (1 - eta lambda)^(2t) (m_0 - F), F = eta sigma^2 / (lambda (2 - eta
-// lambda)); with |1 - eta lambda| <= 0.95, after 2^14 steps the transient is below e^-1680
+// lambda)); with |1 - eta lambda| <= 0.95, after 2^13 steps the transient is below e^-840
 // (m_0 + F); recursion roundings at kBits stay within 2^-(kBits - 30) (m_0 + F)
 // (each step multiplies the accumulated error by (1 - eta lambda)^2 <= 0.9025 and adds
 // 4 roundings). The check uses 2^-(kBits - 40).
 
-constexpr std::int64_t kLong = std::int64_t{1} << 14;
+constexpr std::int64_t kLong = std::int64_t{1} << 13;
 
 std::vector<Real> mse_trajectory(const Schedule& s, const Real& lambda, const Real& sigma2, const Real& m0) {
   const std::vector<Real> eta = etas(s, 0, kLong);
@@ -310,11 +313,11 @@ rc::Gen<Run> robbins_monro_runs() {
   });
 }
 
-/// m_t vanishes: it falls by at least half from t = 2^10 to 2^14.
+/// m_t vanishes: it falls by at least half from t = 2^9 to 2^13.
 bool error_vanishes(const Run& r) {
   ScopedPrecision precision(kBits);
   const std::vector<Real> m = mse_trajectory(r.schedule, Real(r.lambda), Real(r.sigma2), Real(r.m0));
-  return m[kLong] <= m[std::size_t{1} << 10] / 2;
+  return m[static_cast<std::size_t>(kLong)] <= m[std::size_t{1} << 9] / 2;
 }
 
 RC_GTEST_PROP(RobbinsMonro, ErrorVanishesUnderARobbinsMonroSchedule, ()) {
@@ -362,12 +365,12 @@ rc::Gen<Run> constant_runs() {
   });
 }
 
-bool settles_at(const Run& r, const Floor& floor) {
+bool settles_at(const Run& r, const Floor& fixed_point) {
   ScopedPrecision precision(kBits);
   const Real lambda(r.lambda), sigma2(r.sigma2);
   const std::vector<Real> m = mse_trajectory(r.schedule, lambda, sigma2, Real(r.m0));
-  const Real f = floor(Real(r.schedule.eta0), lambda, sigma2);
-  return abs(m[kLong] - f) <= (Real(r.m0) + f) * pow(Real(2), -static_cast<int>(kBits - 40));
+  const Real f = fixed_point(Real(r.schedule.eta0), lambda, sigma2);
+  return abs(m[static_cast<std::size_t>(kLong)] - f) <= (Real(r.m0) + f) * pow(Real(2), -static_cast<int>(kBits - 40));
 }
 
 RC_GTEST_PROP(RobbinsMonro, ConstantStepSettlesAtTheFloor, ()) {
