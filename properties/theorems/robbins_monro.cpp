@@ -35,8 +35,10 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "gradref/catalog/spec_json.hpp"
 #include "gradref/reference/real.hpp"
 #include "gradref/reference/rules/sgd.hpp"
 #include "gradref/reference/schedules/schedule.hpp"
@@ -105,17 +107,31 @@ rc::Gen<Schedule> schedules() {
   });
 }
 
-/// The number of `count` drawn schedules on which `holds` fails (seeded, silent).
-int failures(const rc::Gen<Schedule>& gen, int count, const std::function<bool(const Schedule&)>& holds) {
+std::string describe(const Schedule& s) { return catalog::spec_to_json(s).dump(); }
+
+/// How many of `count` cases drawn from `gen` (seeded, size 1 + i % 100) fail `holds`;
+/// the first failure is described in `first`. Silent: the same check runs on broken
+/// rules, where failures are expected. The costly properties (a few thousand Real
+/// schedule values per case) use it with a fixed count instead of RC_PARAMS' 300.
+template <class C>
+int failures(const rc::Gen<C>& gen, int count, std::uint64_t seed, const std::function<bool(const C&)>& holds,
+             std::string* first = nullptr) {
   int failed = 0;
-  for (int i = 0; i < count; ++i)
-    if (!holds(gen(rc::Random(static_cast<std::uint64_t>(7000 + i)), 1 + i % 100).value())) ++failed;
+  for (int i = 0; i < count; ++i) {
+    const C c = gen(rc::Random(seed + static_cast<std::uint64_t>(i)), 1 + i % 100).value();
+    if (!holds(c) && failed++ == 0 && first) *first = describe(c);
+  }
   return failed;
 }
 
-RC_GTEST_PROP(RobbinsMonro, ClassificationAgreesWithPartialSums, ()) {
-  const Schedule s = *schedules();
-  RC_ASSERT(classification_agrees(s, spec::robbins_monro));
+constexpr int kCostlyCases = 40;
+
+TEST(RobbinsMonro, ClassificationAgreesWithPartialSums) {
+  std::string first;
+  const std::function<bool(const Schedule&)> agrees = [](const Schedule& s) {
+    return classification_agrees(s, spec::robbins_monro);
+  };
+  EXPECT_EQ(failures(schedules(), kCostlyCases, 7000, agrees, &first), 0) << first;
 }
 
 TEST(RobbinsMonro, PowerPointFourIsNotRobbinsMonro) {
@@ -144,7 +160,10 @@ TEST(RobbinsMonro, PartialSumsRejectABrokenClassifier) {
     x.family = ScheduleFamily::polynomial;
     return x;
   });
-  EXPECT_GT(failures(polynomials, 20, [&broken](const Schedule& x) { return classification_agrees(x, broken); }), 0);
+  const std::function<bool(const Schedule&)> agrees = [&broken](const Schedule& x) {
+    return classification_agrees(x, broken);
+  };
+  EXPECT_GT(failures(polynomials, 20, 7000, agrees), 0);
 }
 
 // --- 2. The exact mean-square recursion ---------------------------------------------------
@@ -199,6 +218,11 @@ struct NoisyQuadratic {
   std::size_t steps;
 };
 
+std::string describe(const NoisyQuadratic& q) {
+  return describe(q.schedule) + " lambda " + std::to_string(q.lambda) + " theta0 " + std::to_string(q.theta0) +
+         " noise a " + std::to_string(q.noise.a) + " w " + std::to_string(q.noise.w);
+}
+
 rc::Gen<NoisyQuadratic> noisy_quadratics() {
   return rc::gen::exec([] {
     NoisyQuadratic q;
@@ -244,11 +268,8 @@ TEST(RobbinsMonro, EnumerationRejectsARecursionWithoutTheSquare) {
     return c * c * m + eta * sigma2;
   };
   const auto count = [](const Recursion& r) {
-    int failed = 0;
-    const rc::Gen<NoisyQuadratic> gen = noisy_quadratics();
-    for (int i = 0; i < 20; ++i)
-      if (!recursion_holds(gen(rc::Random(static_cast<std::uint64_t>(9000 + i)), 1 + i).value(), r)) ++failed;
-    return failed;
+    const std::function<bool(const NoisyQuadratic&)> holds = [&r](const NoisyQuadratic& q) { return recursion_holds(q, r); };
+    return failures(noisy_quadratics(), 20, 9000, holds);
   };
   EXPECT_GT(count(unsquared), 0);
   EXPECT_GT(count(linear_noise), 0);
@@ -284,15 +305,20 @@ std::vector<Real> mse_trajectory(const Schedule& s, const Real& lambda, const Re
   return m;
 }
 
-struct Run {
+struct LongRun {
   Schedule schedule;
   double lambda, sigma2, m0;
 };
 
+std::string describe(const LongRun& r) {
+  return describe(r.schedule) + " lambda " + std::to_string(r.lambda) + " sigma2 " + std::to_string(r.sigma2) +
+         " m0 " + std::to_string(r.m0);
+}
+
 /// Schedules satisfying Robbins-Monro with eta0 lambda in [0.5, 1.5].
-rc::Gen<Run> robbins_monro_runs() {
+rc::Gen<LongRun> robbins_monro_runs() {
   return rc::gen::exec([] {
-    Run r;
+    LongRun r;
     r.lambda = *rc::gen::element(0.5, 1.0, 2.0);
     r.sigma2 = *rc::gen::element(0.01, 1.0, 4.0);
     r.m0 = *rc::gen::element(0.0, 1.0, 100.0);
@@ -314,31 +340,30 @@ rc::Gen<Run> robbins_monro_runs() {
 }
 
 /// m_t vanishes: it falls by at least half from t = 2^9 to 2^13.
-bool error_vanishes(const Run& r) {
+bool error_vanishes(const LongRun& r) {
   ScopedPrecision precision(kBits);
   const std::vector<Real> m = mse_trajectory(r.schedule, Real(r.lambda), Real(r.sigma2), Real(r.m0));
   return m[static_cast<std::size_t>(kLong)] <= m[std::size_t{1} << 9] / 2;
 }
 
-RC_GTEST_PROP(RobbinsMonro, ErrorVanishesUnderARobbinsMonroSchedule, ()) {
-  const Run r = *robbins_monro_runs();
-  RC_ASSERT(spec::satisfies_robbins_monro(r.schedule));
-  RC_ASSERT(error_vanishes(r));
+TEST(RobbinsMonro, ErrorVanishesUnderARobbinsMonroSchedule) {
+  std::string first;
+  const std::function<bool(const LongRun&)> vanishes = [](const LongRun& r) {
+    return spec::satisfies_robbins_monro(r.schedule) && error_vanishes(r);
+  };
+  EXPECT_EQ(failures(robbins_monro_runs(), kCostlyCases, 11000, vanishes, &first), 0) << first;
 }
 
 TEST(RobbinsMonro, ErrorDoesNotVanishWhereTheSumConvergesOrTheStepIsConstant) {
   const auto with = [](ScheduleFamily family, double p) {
-    return rc::gen::map(robbins_monro_runs(), [family, p](Run r) {
+    return rc::gen::map(robbins_monro_runs(), [family, p](LongRun r) {
       r.schedule.family = family;
       r.schedule.p = p;
       return r;
     });
   };
-  const auto vanishing = [](const rc::Gen<Run>& gen) {
-    int held = 0;
-    for (int i = 0; i < 10; ++i) held += error_vanishes(gen(rc::Random(static_cast<std::uint64_t>(11000 + i)), 1 + i).value());
-    return held;
-  };
+  const std::function<bool(const LongRun&)> vanishes = error_vanishes;
+  const auto vanishing = [&vanishes](const rc::Gen<LongRun>& gen) { return 10 - failures(gen, 10, 11000, vanishes); };
   EXPECT_EQ(vanishing(with(ScheduleFamily::polynomial, 2.0)), 0);  // sum eta_t < inf: not Robbins-Monro
   EXPECT_EQ(vanishing(with(ScheduleFamily::constant, 1.0)), 0);    // sum eta_t^2 = inf: not Robbins-Monro
   // p = 0.4 is not Robbins-Monro either, but here its error still vanishes (see above).
@@ -352,9 +377,9 @@ Real exact_floor(const Real& eta, const Real& lambda, const Real& sigma2) {
   return eta * sigma2 / (lambda * (2 - eta * lambda));
 }
 
-rc::Gen<Run> constant_runs() {
+rc::Gen<LongRun> constant_runs() {
   return rc::gen::exec([] {
-    Run r;
+    LongRun r;
     r.lambda = *rc::gen::element(0.5, 1.0, 2.0);
     r.sigma2 = *rc::gen::element(0.01, 1.0, 4.0);
     r.m0 = *rc::gen::element(0.0, 1.0, 100.0);
@@ -365,7 +390,7 @@ rc::Gen<Run> constant_runs() {
   });
 }
 
-bool settles_at(const Run& r, const Floor& fixed_point) {
+bool settles_at(const LongRun& r, const Floor& fixed_point) {
   ScopedPrecision precision(kBits);
   const Real lambda(r.lambda), sigma2(r.sigma2);
   const std::vector<Real> m = mse_trajectory(r.schedule, lambda, sigma2, Real(r.m0));
@@ -373,10 +398,12 @@ bool settles_at(const Run& r, const Floor& fixed_point) {
   return abs(m[static_cast<std::size_t>(kLong)] - f) <= (Real(r.m0) + f) * pow(Real(2), -static_cast<int>(kBits - 40));
 }
 
-RC_GTEST_PROP(RobbinsMonro, ConstantStepSettlesAtTheFloor, ()) {
-  const Run r = *constant_runs();
-  RC_ASSERT(!spec::satisfies_robbins_monro(r.schedule));
-  RC_ASSERT(settles_at(r, exact_floor));
+TEST(RobbinsMonro, ConstantStepSettlesAtTheFloor) {
+  std::string first;
+  const std::function<bool(const LongRun&)> settles = [](const LongRun& r) {
+    return !spec::satisfies_robbins_monro(r.schedule) && settles_at(r, exact_floor);
+  };
+  EXPECT_EQ(failures(constant_runs(), kCostlyCases, 13000, settles, &first), 0) << first;
 }
 
 // The small-step approximation eta sigma^2 / (2 lambda) is not the floor.
@@ -384,10 +411,8 @@ TEST(RobbinsMonro, FloorCheckRejectsTheSmallStepApproximation) {
   const Floor approximate = [](const Real& eta, const Real& lambda, const Real& sigma2) {
     return eta * sigma2 / (2 * lambda);
   };
-  int failed = 0;
-  const rc::Gen<Run> gen = constant_runs();
-  for (int i = 0; i < 10; ++i) failed += !settles_at(gen(rc::Random(static_cast<std::uint64_t>(13000 + i)), 1 + i).value(), approximate);
-  EXPECT_GT(failed, 0);
+  const std::function<bool(const LongRun&)> settles = [&approximate](const LongRun& r) { return settles_at(r, approximate); };
+  EXPECT_GT(failures(constant_runs(), 10, 13000, settles), 0);
 }
 
 }  // namespace
