@@ -1,4 +1,5 @@
 #include "gradref/reference/tracked.hpp"
+#include "gradref/reference/tracked_trig.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -191,6 +192,14 @@ Tracked sum(std::span<const Tracked> terms) {
   Real err = propagated + Real(du / (1 - du)) * magnitude;
   if (abs(value) + err > largest_finite(f)) err = infinity();
   return Tracked(value, err, f);
+}
+
+// The kernel's cos of its operand x' = x + d, |d| <= e: |cos(x') - cos(x)| <= min(e, 2),
+// then one library call within cos_ulps of cos(x').
+Tracked cos(const Tracked& a) {
+  const Real r = cos(a.value());
+  const Real p = a.error() < 2 ? a.error() : Real(2);
+  return rounded(r, p, a.format(), cos_ulps);
 }
 
 }  // namespace gradref
