@@ -1,6 +1,7 @@
 // gradref conventions: every op's spec fields against its presets, as Markdown
 // tables. docs/conventions.md holds this output (a test keeps it identical), so
 // the table of conventions is the code's own, never a second copy to drift.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -43,9 +44,22 @@ void print_table(const Entry& e) {
   std::cout << '\n';
 }
 
+/// A section title per kind of op, in the catalog's order of first appearance.
+std::string title(const std::string& kind) {
+  if (kind == "rule") return "Update rules";
+  if (kind == "loss") return "Losses";
+  if (kind == "schedule") return "Learning-rate schedules";
+  if (kind == "line_search") return "Line searches";
+  if (kind == "objective") return "Test objectives";
+  return kind;
+}
+
 int run_conventions() {
-  for (const char* kind : {"rule", "loss"}) {
-    std::cout << "## " << (std::string(kind) == "rule" ? "Update rules" : "Losses") << "\n\n";
+  std::vector<std::string> kinds;
+  for (const Entry* e : catalog::all())
+    if (std::find(kinds.begin(), kinds.end(), e->kind) == kinds.end()) kinds.push_back(e->kind);
+  for (const std::string& kind : kinds) {
+    std::cout << "## " << title(kind) << "\n\n";
     for (const Entry* e : catalog::all())
       if (e->kind == kind) print_table(*e);
   }
