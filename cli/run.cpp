@@ -13,6 +13,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,9 @@ struct RunOptions {
   std::string preset;
   std::string spec = "{}";
   std::string objective;
+  std::string start;
+  std::string schedule;
+  std::string line_search;
   std::int64_t steps = 1000;
   double tol = 0.0;
   int bits = static_cast<int>(default_bits);
@@ -69,8 +74,36 @@ std::pair<Real, Array<Real>> evaluate(const Entry& objective, Case c, const Arra
   return {out.at("value")[0], std::move(out.at("gradient"))};
 }
 
+/// The learning rate of step k (0-based) from the schedule case, or none.
+std::optional<Real> scheduled_lr(const std::optional<Case>& schedule, std::int64_t k) {
+  if (!schedule) return std::nullopt;
+  Case c = *schedule;
+  c.inputs.insert_or_assign("t", Array<Real>(Shape{1}, std::vector<Real>{Real(k)}));
+  return catalog::find(c.op).reference(c).at("eta")[0];
+}
+
+/// The step along d = -gradient chosen by the line search (exact on a quadratic,
+/// or Armijo backtracking on the objective), from the objective case.
+Real line_search_step(const std::string& kind, const Case& objective, const Array<Real>& theta,
+                      const Array<Real>& gradient) {
+  Case c{kind, Json::object(), {}};
+  const Array<Real> direction = gradient.map<Real>([](const Real& x) { return Real(-x); });
+  if (kind == "exact_line_search") {
+    c.spec = catalog::find(kind).make_spec(Json::object(), "");
+    c.inputs.emplace("A", objective.inputs.at("A"));
+    c.inputs.emplace("b", objective.inputs.at("b"));
+  } else {
+    c.spec = catalog::find(kind).make_spec(objective.spec, "");  // the objective's kind and parameters
+    for (const auto& [name, a] : objective.inputs)
+      if (name != "theta") c.inputs.emplace(name, a);
+  }
+  c.inputs.insert_or_assign("theta", theta);
+  c.inputs.insert_or_assign("direction", direction);
+  return catalog::find(kind).reference(c).at("step")[0];
+}
+
 Trajectory run_at(const Entry& rule, const Json& spec, const Entry& objective, const Case& start, const RunOptions& o,
-                  unsigned bits) {
+                  const std::optional<Case>& schedule, unsigned bits) {
   ScopedPrecision precision(bits);
   Case obj{start.op, start.spec, {}};
   for (const auto& [name, a] : start.inputs) obj.inputs.emplace(name, at_precision(a));
@@ -91,16 +124,22 @@ Trajectory run_at(const Entry& rule, const Json& spec, const Entry& objective, c
       t.reason = "steps";
       break;
     }
+    // A scheduled lr or a line search's step enters the rule as the nearest double,
+    // as in every framework (lr is a spec number, a Python float).
+    Json step_spec = spec;
+    if (const std::optional<Real> lr = scheduled_lr(schedule, k)) step_spec["lr"] = round_to_double(*lr);
+    if (!o.line_search.empty())
+      step_spec["lr"] = round_to_double(line_search_step(o.line_search, obj, theta, gradient));
     Array<Real> next;
     if (lookahead) {
-      spec::NesterovLookahead s = catalog::spec_from_json<spec::NesterovLookahead>(spec, "");
+      spec::NesterovLookahead s = catalog::spec_from_json<spec::NesterovLookahead>(step_spec, "");
       s.steps = 1;
       reference::RuleState<Real> st{theta, {state.at("velocity")}, {}, 0};
       reference::nesterov_lookahead<Real>(s, st, [&](const Array<Real>& x) { return evaluate(objective, obj, x).second; });
       next = st.param;
       state.at("velocity") = st.slots[0];
     } else {
-      Case c{rule.name, spec, state};
+      Case c{rule.name, step_spec, state};
       c.inputs.emplace("param", theta);
       c.inputs.emplace("grad", gradient);
       c.inputs.emplace("step", Array<Real>(Shape{}, std::vector<Real>{step}));
@@ -128,6 +167,26 @@ Trajectory run_at(const Entry& rule, const Json& spec, const Entry& objective, c
   return t;
 }
 
+/// The objective: a case file (its theta is the start), or the name of a kind of the
+/// objective op that takes no data (rosenbrock, coupled); --start sets or replaces theta.
+Case objective_case(const RunOptions& o) {
+  Json j;
+  if (o.objective.ends_with(".json")) {
+    j = read_json(o.objective, "--objective");
+  } else {
+    j = {{"op", "objective"}, {"spec", {{"kind", o.objective}}}, {"inputs", Json::object()}};
+  }
+  if (!o.start.empty()) {
+    Json values = Json::array();
+    std::stringstream in(o.start);
+    for (std::string item; std::getline(in, item, ',');) values.push_back(item);
+    j["inputs"]["theta"] = {{"shape", {values.size()}}, {"data", values}};
+  }
+  if (!j.contains("inputs") || !j["inputs"].contains("theta"))
+    throw InvalidInput("gradref run", "--start", "missing", "a start point x,y,... (or a theta input in the objective case)");
+  return catalog::case_from_json(j);
+}
+
 int run_run(const RunOptions& o) {
   if (o.bits < 64 || o.bits > (1 << 14))
     throw InvalidInput("gradref run", "--bits", std::to_string(o.bits), "an integer in [64, 16384]");
@@ -145,14 +204,26 @@ int run_run(const RunOptions& o) {
     throw InvalidInput("gradref run", "--spec", o.spec, "a JSON object of the rule's spec fields");
   }
   const Json spec = rule.make_spec(given, o.preset);
-  const Case start = catalog::case_from_json(read_json(o.objective, "--objective"));
+  const Case start = objective_case(o);
+  std::optional<Case> schedule;
+  if (!o.schedule.empty()) {
+    schedule = catalog::case_from_json(read_json(o.schedule, "--schedule"));
+    if (catalog::find(schedule->op).kind != "schedule")
+      throw InvalidInput("gradref run", "--schedule", schedule->op, "a case of a schedule op (gradref ops)");
+  }
+  if (!o.line_search.empty()) {
+    if (!o.schedule.empty()) throw InvalidInput("gradref run", "--line-search", o.line_search, "no --schedule with it");
+    if (rule.name != "sgd" || spec.at("momentum").get<double>() != 0.0)
+      throw InvalidInput("gradref run", "--line-search", o.line_search,
+                         "plain gradient descent (--rule sgd, momentum 0): the search is along -gradient");
+  }
   const Entry& objective = catalog::find(start.op);
   if (!start.inputs.count("theta") || start.inputs.at("theta").rank() != 1)
     throw InvalidInput("gradref run", "--objective", start.op, "a case of an op with a vector input theta (the objective op)");
 
   const unsigned bits = static_cast<unsigned>(o.bits);
-  const Trajectory low = run_at(rule, spec, objective, start, o, bits);
-  const Trajectory high = run_at(rule, spec, objective, start, o, 2 * bits);
+  const Trajectory low = run_at(rule, spec, objective, start, o, schedule, bits);
+  const Trajectory high = run_at(rule, spec, objective, start, o, schedule, 2 * bits);
   if (low.theta.size() != high.theta.size())
     throw InvalidInput("gradref run", "--tol", spec::format_double(o.tol),
                        "a tolerance the run does not cross within rounding at " + std::to_string(bits) +
@@ -198,8 +269,13 @@ Subcommand add_run(CLI::App& parent) {
       "run", "Drive an update rule on an objective in exact arithmetic; print the certified trajectory");
   cmd->add_option("--rule", o->rule, "update rule (gradref ops, kind rule)")->required();
   cmd->add_option("--objective", o->objective,
-                  "case file of the objective op; its theta input is the start point (examples/objectives/)")
+                  "case file of the objective op (its theta input is the start point; examples/objectives/), or a "
+                  "kind without data: rosenbrock, coupled")
       ->required();
+  cmd->add_option("--start", o->start, "start point x,y,... (exact decimals); replaces the objective case's theta");
+  cmd->add_option("--schedule", o->schedule, "case file of a schedule op: step k (from 0) uses lr = eta at t = k");
+  cmd->add_option("--line-search", o->line_search, "step size per iteration along -gradient (plain gradient descent)")
+      ->check(CLI::IsMember({"exact_line_search", "armijo"}));
   cmd->add_option("--preset", o->preset, "the rule's preset (default: its first)");
   cmd->add_option("--spec", o->spec, "JSON object overriding the rule's spec fields, e.g. '{\"lr\": 0.02}'");
   cmd->add_option("--steps", o->steps, "at most this many steps")->capture_default_str();
