@@ -180,7 +180,12 @@ std::vector<WrongVariant> wrong_variants() {
               }),
       variant("rosenbrock_a_b_swapped", "Rosenbrock with a and b exchanged (parameters passed in the wrong order)",
               ObjectiveKind::rosenbrock,
-              [](Case& c) { std::swap(c.spec["rosenbrock_a"], c.spec["rosenbrock_b"]); }),
+              [](Case& c) {
+                // b must stay >= 0: a negative a becomes b = |a|.
+                const double a = c.spec["rosenbrock_a"].get<double>();
+                c.spec["rosenbrock_a"] = c.spec["rosenbrock_b"];
+                c.spec["rosenbrock_b"] = std::abs(a);
+              }),
       variant("coupled_without_halves", "the coupled example without its factors 0.5: Rosenbrock with a = b = 1",
               ObjectiveKind::coupled,
               [](Case& c) {

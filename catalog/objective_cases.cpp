@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "gradref/catalog/generators.hpp"
-#include "gradref/catalog/spec_json.hpp"
 
 namespace gradref::catalog::objectives {
 namespace {
@@ -65,13 +64,6 @@ template std::int64_t check_fast<float>(const spec::Objective&, const Case&, con
 template std::int64_t check_fast<double>(const spec::Objective&, const Case&, const char*, const FastData<double>&,
                                          const std::vector<double>&);
 
-spec::Objective objective_fields(const Json& spec) {
-  spec::Objective s;
-  detail::JsonReader reader{spec, spec::Objective::op, {}};
-  s.describe(reader);
-  return s;
-}
-
 rc::Gen<std::vector<spec::Givens>> rotations(std::int64_t n) {
   return rc::gen::exec([n] {
     std::vector<spec::Givens> out;
@@ -122,7 +114,7 @@ rc::Gen<std::vector<double>> symmetric_matrix(Dtype dtype, std::int64_t n, bool 
   });
 }
 
-rc::Gen<Case> objective_case(Dtype dtype, const char* op, Json spec, bool convex,
+rc::Gen<Case> objective_case(Dtype dtype, const char* op, Json fields, bool convex,
                              std::optional<spec::ObjectiveKind> fixed_kind) {
   return rc::gen::exec([=] {
     using spec::ObjectiveKind;
@@ -132,7 +124,7 @@ rc::Gen<Case> objective_case(Dtype dtype, const char* op, Json spec, bool convex
                                                                {2, ObjectiveKind::rosenbrock},
                                                                {1, ObjectiveKind::coupled},
                                                                {3, ObjectiveKind::logistic}});
-    Json s = spec;
+    Json s = fields;
     std::int64_t n = 2;
     Case c{op, {}, {}};
     switch (kind) {

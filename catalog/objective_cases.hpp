@@ -45,13 +45,10 @@ rc::Gen<std::vector<double>> symmetric_matrix(Dtype dtype, std::int64_t n, bool 
 /// Random Givens rotations for n coordinates with prod (p^2 + q^2) <= 4096.
 rc::Gen<std::vector<spec::Givens>> rotations(std::int64_t n);
 
-/// An objective case for `op`: spec fields of spec::Objective (merged into `spec`),
+/// An objective case for `op`: spec fields of spec::Objective (merged into `fields`),
 /// theta and the kind's data, exact in `dtype`. `convex`: quadratics positive
 /// definite (for line searches).
-rc::Gen<Case> objective_case(Dtype dtype, const char* op, Json spec, bool convex,
+rc::Gen<Case> objective_case(Dtype dtype, const char* op, Json fields, bool convex,
                              std::optional<spec::ObjectiveKind> kind = std::nullopt);
-
-/// The objective fields of a spec JSON (armijo's spec carries them too).
-spec::Objective objective_fields(const Json& spec);
 
 }  // namespace gradref::catalog::objectives

@@ -181,7 +181,7 @@ bool first_sufficient_decrease(const Backtracking& rule, const catalog::Case& c)
   return margin(r.step, scale) <= tolerance * scale;
 }
 
-Returned armijo(const spec::Armijo& s, const reference::Objective<Real>& o, const Array<Real>& theta,
+Returned reference_armijo(const spec::Armijo& s, const reference::Objective<Real>& o, const Array<Real>& theta,
                 const Array<Real>& d) {
   const auto r = reference::armijo(s, o, theta, d);
   return {r.step, r.backtracks};
@@ -189,7 +189,7 @@ Returned armijo(const spec::Armijo& s, const reference::Objective<Real>& o, cons
 
 TEST(LineSearch, ArmijoReturnsTheFirstStepOfItsSequenceWithSufficientDecrease) {
   const bool ok = rc::check("Armijo's step satisfies its condition and is the first of eta0 shrink^k that does", [] {
-    RC_ASSERT(first_sufficient_decrease(armijo, drawn_any("armijo")));
+    RC_ASSERT(first_sufficient_decrease(reference_armijo, drawn_any("armijo")));
   });
   EXPECT_TRUE(ok);
 }
@@ -206,18 +206,18 @@ bool armijo_holds(const Backtracking& rule, bool large_c = false) {
 }
 
 TEST(LineSearch, BrokenBacktrackingFailsTheCheck) {
-  EXPECT_TRUE(armijo_holds(armijo));
-  EXPECT_TRUE(armijo_holds(armijo, true));
+  EXPECT_TRUE(armijo_holds(reference_armijo));
+  EXPECT_TRUE(armijo_holds(reference_armijo, true));
   const Backtracking skips_eta0 = [](const spec::Armijo& s, const reference::Objective<Real>& o,
                                      const Array<Real>& theta, const Array<Real>& d) {
     spec::Armijo later = s;
     later.eta0 = s.eta0 * s.shrink;
-    const Returned r = armijo(later, o, theta, d);
+    const Returned r = reference_armijo(later, o, theta, d);
     return Returned{r.step, r.backtracks + 1};
   };
   const Backtracking one_shrink_too_many = [](const spec::Armijo& s, const reference::Objective<Real>& o,
                                               const Array<Real>& theta, const Array<Real>& d) {
-    const Returned r = armijo(s, o, theta, d);
+    const Returned r = reference_armijo(s, o, theta, d);
     return Returned{r.step * Real(s.shrink), r.backtracks + 1};
   };
   const Backtracking any_decrease = [](const spec::Armijo& s, const reference::Objective<Real>& o,

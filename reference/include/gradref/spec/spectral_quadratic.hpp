@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "gradref/spec/bce.hpp"  // require_values_in, largest_double
 #include "gradref/spec/fields.hpp"
