@@ -68,7 +68,8 @@ ArmijoResult<T> armijo(const spec::Armijo& s, const Objective<T>& objective, con
                           "a finite number", [](const T& x) { return value_text(x); });
   const std::int64_t n = theta.size();
   ArmijoResult<T> r{T(0.0), 0, T(0.0), T(0.0), {}};
-  r.slope = detail::dot(direction.span(), objective.gradient(theta).span());
+  const Array<T> g = objective.gradient(theta);
+  r.slope = detail::dot(direction.span(), g.span());
   if (!(r.slope < T(0.0)))
     throw InvalidInput(op, "direction", "d^T grad L(theta) = " + value_text(r.slope),
                        "a descent direction: d^T grad L(theta) < 0");

@@ -10,6 +10,18 @@
 
 namespace gradref::reference {
 
+namespace detail {
+
+/// An integer of the construction (|v| <= 4096^2, exact in float32) as the kernel
+/// holds it: in the dtype of `like` (the eigenvalues), so that Q = N / D divides
+/// in that dtype, not in double.
+inline Real integer_like(const Real&, std::int64_t v) { return Real(v); }
+inline Tracked integer_like(const Tracked& like, std::int64_t v) {
+  return Tracked(exact(static_cast<double>(v)), like.format());
+}
+
+}  // namespace detail
+
 template <class T>
 SpectralQuadratic<T> spectral_quadratic(const Array<T>& eigenvalues, std::span<const spec::Givens> rotations) {
   const std::int64_t n = eigenvalues.rank() == 1 ? eigenvalues.extent(0) : 0;
@@ -19,8 +31,11 @@ SpectralQuadratic<T> spectral_quadratic(const Array<T>& eigenvalues, std::span<c
   const std::int64_t d = spec::rotation_denominator(rotations, n);
   spec::check_spectral_values<T>(eigenvalues.span(), [](const T& x) { return value_text(x); });
   const std::vector<std::int64_t> N = spec::rotation_numerators(rotations, n);
-  auto at = [&N, n](std::int64_t i, std::int64_t j) { return T(static_cast<double>(N[static_cast<std::size_t>(i * n + j)])); };
-  const T denominator(static_cast<double>(d)), squared(static_cast<double>(d * d));
+  const T& like = eigenvalues[0];
+  auto at = [&N, &like, n](std::int64_t i, std::int64_t j) {
+    return detail::integer_like(like, N[static_cast<std::size_t>(i * n + j)]);
+  };
+  const T denominator = detail::integer_like(like, d), squared = detail::integer_like(like, d * d);
   SpectralQuadratic<T> out{Array<T>(Shape{n, n}, T(0.0)), Array<T>(Shape{n, n}, T(0.0))};
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t j = 0; j < n; ++j) out.Q[i * n + j] = at(i, j) / denominator;
