@@ -25,8 +25,8 @@ inline void validate(const ExactLineSearch&) {}
 
 inline constexpr std::array<Preset<ExactLineSearch>, 1> exact_line_search_presets{{
     {"textbook",
-     "Nocedal & Wright, Numerical Optimization, 2nd ed., eq. (3.55): alpha = -grad f^T p / (p^T Q p) for a "
-     "quadratic with Hessian Q; Goodfellow et al. 2016, sec. 4.3 (eq. 4.10 for d = -g)",
+     "Nocedal & Wright, Numerical Optimization, 2nd ed., sec. 3.3 (steepest descent with exact line search on a "
+     "quadratic); Goodfellow et al. 2016, sec. 4.3.1 (the step g^T g / g^T H g for d = -g)",
      [](ExactLineSearch& s) { s = ExactLineSearch{}; }},
 }};
 inline const auto& presets_of(const ExactLineSearch*) { return exact_line_search_presets; }
@@ -63,7 +63,8 @@ inline void validate(const Armijo& s) {
 inline constexpr std::array<Preset<Armijo>, 1> armijo_presets{{
     {"textbook",
      "Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 3.1 (backtracking line search) with c = 1e-4 "
-     "(sec. 3.1) and contraction factor rho = 0.5, initial step 1; Armijo, Pacific J. Math. 16(1), 1966",
+     "(sec. 3.1), initial step 1 and contraction factor rho = 0.5 (gradref's choice in (0, 1)); Armijo, Pacific J. "
+     "Math. 16(1), 1966",
      [](Armijo& s) { s = Armijo{}; }},
 }};
 inline const auto& presets_of(const Armijo*) { return armijo_presets; }

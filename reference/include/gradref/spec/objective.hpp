@@ -60,9 +60,9 @@ inline void validate(const Objective& s) { validate_objective(s, Objective::op);
 
 inline constexpr std::array<Preset<Objective>, 1> objective_presets{{
     {"textbook",
-     "Rosenbrock, The Computer Journal 3(3), 1960 (a = 1, b = 100); Nocedal & Wright, Numerical Optimization, 2nd "
-     "ed., eq. (2.22) for its n-dimensional form; the quadratic and logistic regression of Goodfellow et al. 2016, "
-     "sec. 4.3 and 5.7.1; no L2 penalty",
+     "Rosenbrock, The Computer Journal 3(3), 1960 (a = 1, b = 100), in the chained n-dimensional form of SciPy's "
+     "scipy.optimize.rosen; the quadratic and logistic regression of Goodfellow et al. 2016, sec. 4.3 and 5.7.1; "
+     "no L2 penalty",
      [](Objective& s) { s = Objective{}; }},
 }};
 inline const auto& presets_of(const Objective*) { return objective_presets; }

@@ -34,12 +34,12 @@ namespace gradref::reference {
 
 template <class T>
 Objective<T> quadratic(const Array<T>& A, const Array<T>& b, const Array<T>& c, const char* op) {
-  const std::int64_t n = A.rank() == 2 ? A.extent(0) : (A.rank() == 1 ? A.extent(0) : 1);
-  spec::Objective s;
   const Shape& as = A.shape();
   const Shape& bs = b.shape();
   const Shape& cs = c.shape();
-  if (A.rank() != 2) throw InvalidInput(op, "A.shape", shape_text(as), "shape [n, n]");
+  if (A.rank() != 2 || A.extent(0) < 1) throw InvalidInput(op, "A.shape", shape_text(as), "shape [n, n], n >= 1");
+  const std::int64_t n = A.extent(0);
+  const spec::Objective s;
   spec::objective_dimension(s, op, Shape{n}, {&as, &bs, &cs, nullptr, nullptr});
   spec::check_objective_values<T>(op, n, {}, A.span(), b.span(), c.span(), {}, {},
                                   [](const T& x) { return value_text(x); });
