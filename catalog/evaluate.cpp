@@ -60,12 +60,36 @@ bool certified_enough(const CertifiedOutputs& out, int min_digits) {
       if (!isnan(v.value) && !isinf(v.value) && (v.digits < min_digits || !v.float32 || !v.float64)) return false;
   return true;
 }
+
+/// An exact zero at p and 2p is no evidence of a zero: a cancellation deeper than
+/// 2p bits gives 0 at both (Adam with m0 = -eps and theta = -lr cancels to 1e-300).
+/// Each such zero must still be 0 at 4p; false names a zero that is not.
+bool zeros_confirmed(const Entry& entry, const Case& c, const CertifiedOutputs& out) {
+  bool any = false;
+  for (const auto& [name, arr] : out.outputs)
+    for (const CertifiedValue& v : arr.values) any = any || v.value == 0;
+  if (!any) return true;
+  const NamedArrays<Real> check = evaluate_at(entry, c, 4 * out.bits);
+  for (const auto& [name, arr] : out.outputs)
+    for (std::size_t i = 0; i < arr.values.size(); ++i)
+      if (arr.values[i].value == 0 && check.at(name)[static_cast<std::int64_t>(i)] != 0) return false;
+  return true;
+}
 }  // namespace
 
 CertifiedOutputs evaluate_certified(const Entry& entry, const Case& c, unsigned bits, int min_digits,
                                     unsigned max_bits) {
   CertifiedOutputs out = evaluate_once(entry, c, bits);
-  while (!certified_enough(out, min_digits) && 2 * out.bits <= max_bits) out = evaluate_once(entry, c, 2 * out.bits);
+  while ((!certified_enough(out, min_digits) || !zeros_confirmed(entry, c, out)) && 2 * out.bits <= max_bits)
+    out = evaluate_once(entry, c, 2 * out.bits);
+  if (!zeros_confirmed(entry, c, out))  // a zero max_bits could not confirm is not certified
+    for (auto& [name, arr] : out.outputs)
+      for (CertifiedValue& v : arr.values)
+        if (v.value == 0) {
+          v.digits = 0;
+          v.float32.reset();
+          v.float64.reset();
+        }
   return out;
 }
 
