@@ -1,5 +1,6 @@
 // Every op's fast kernel, on every SIMD target this CPU runs, stays within the op's
-// error model of the exact reference, in float32 and float64.
+// error model of the exact reference, in float32 and float64 (reference-only ops
+// have no fast kernel and are not listed).
 #include <rapidcheck.h>
 
 #include "gradref/catalog/compare.hpp"
@@ -26,7 +27,7 @@ TEST_P(FastVsReference, WithinErrorModelOnEveryTarget) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Catalog, FastVsReference, testing::ValuesIn(every_op_in_every_dtype()), param_name);
+INSTANTIATE_TEST_SUITE_P(Catalog, FastVsReference, testing::ValuesIn(ops_with_fast_kernel_in_every_dtype()), param_name);
 
 }  // namespace
 }  // namespace gradref::properties

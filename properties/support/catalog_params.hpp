@@ -24,6 +24,15 @@ inline std::vector<OpInDtype> every_op_in_every_dtype() {
 
 inline std::vector<const catalog::Entry*> every_op() { return catalog::all(); }
 
+/// Ops with an optimized kernel, in each dtype (the graph engine and the model
+/// objectives are reference-only: their `fast` is empty).
+inline std::vector<OpInDtype> ops_with_fast_kernel_in_every_dtype() {
+  std::vector<OpInDtype> out;
+  for (const OpInDtype& o : every_op_in_every_dtype())
+    if (o.entry->fast) out.push_back(o);
+  return out;
+}
+
 inline std::string param_name(const testing::TestParamInfo<OpInDtype>& info) {
   return info.param.entry->name + "_" + catalog::dtype_name(info.param.dtype);
 }

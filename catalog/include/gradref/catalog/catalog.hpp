@@ -111,6 +111,9 @@ struct Entry {
   std::function<NamedArrays<Real>(const Case&)> reference;
   /// The fast kernel on the case's inputs in `dtype` (which must hold them
   /// exactly); outputs widened to double, which is exact.
+  /// Empty for reference-only ops (the graph engine, the model objectives): the
+  /// tests that need a kernel skip them; wrong variants still run against
+  /// `error_bound`, the bound for a kernel doing the reference's operations.
   std::function<NamedArrays<double>(const Case&, Dtype)> fast;
   /// Per output element, a bound on |fast - exact| from the op's error model.
   std::function<NamedArrays<Real>(const Case&, Dtype)> error_bound;
