@@ -50,7 +50,7 @@ struct Port {
 /// A spec field as `gradref ops` lists it.
 struct Field {
   std::string name;
-  std::string type;  ///< "number", "integer", "flag" or "choice"
+  std::string type;  ///< "number", "integer", "flag", "choice" or "text"
   std::string doc;
   Json default_value;
   std::vector<std::string> choices;  ///< for "choice"

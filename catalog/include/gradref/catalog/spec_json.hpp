@@ -35,6 +35,7 @@ struct FieldLister {
   void number(const char* name, double& x, const char* doc) { out.push_back({name, "number", doc, x, {}}); }
   void flag(const char* name, bool& x, const char* doc) { out.push_back({name, "flag", doc, x, {}}); }
   void integer(const char* name, std::int64_t& x, const char* doc) { out.push_back({name, "integer", doc, x, {}}); }
+  void text(const char* name, std::string& x, const char* doc) { out.push_back({name, "text", doc, x, {}}); }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char* doc) {
     Field f{name, "choice", doc, nullptr, {}};
@@ -51,6 +52,7 @@ struct JsonWriter {
   void number(const char* name, double& x, const char*) { out[name] = x; }
   void flag(const char* name, bool& x, const char*) { out[name] = x; }
   void integer(const char* name, std::int64_t& x, const char*) { out[name] = x; }
+  void text(const char* name, std::string& x, const char*) { out[name] = x; }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char*) {
     for (const auto& a : alts)
@@ -77,6 +79,12 @@ struct JsonReader {
     if (!in.contains(name)) return;
     if (!in[name].is_number_integer()) throw InvalidInput(op, name, in[name].dump(), "an integer (JSON number without fraction or exponent)");
     x = in[name].get<std::int64_t>();
+  }
+  void text(const char* name, std::string& x, const char*) {
+    seen.push_back(name);
+    if (!in.contains(name)) return;
+    if (!in[name].is_string()) throw InvalidInput(op, name, in[name].dump(), "a JSON string");
+    x = in[name].get<std::string>();
   }
   template <class E, class Alts>
   void choice(const char* name, E& x, const Alts& alts, const char*) {

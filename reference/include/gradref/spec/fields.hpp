@@ -5,7 +5,7 @@
 //
 // A spec type S provides
 //   static constexpr const char* op = "...";
-//   template <class V> void describe(V& v);   // calls v.number / v.flag / v.choice / v.integer
+//   template <class V> void describe(V& v);   // calls v.number / v.flag / v.choice / v.integer / v.text
 // and a free function validate(const S&) that throws InvalidInput.
 #include <charconv>
 #include <cmath>

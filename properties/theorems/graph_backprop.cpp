@@ -1,0 +1,316 @@
+// Theorems of the graph engine (reference/graph.hpp), checked in Real:
+//  1. every loss of the catalog written as a graph has the value and the gradient of
+//     the hand-written reference, to all the digits both certify: the two compute
+//     in different orders, so each is evaluated at p and 2p bits and they must agree
+//     within the sum of their p/2p disagreements (plus 2^-p of the magnitude), the
+//     certification `gradref eval` reports (catalog::certify);
+//  2. reverse mode equals forward mode: for a random direction v, sum_i grad_i v_i
+//     from graph_gradient equals the tangent of the output from graph_forward over
+//     Dual<Real> (whose rules are written independently, reference/dual.hpp), on the
+//     loss graphs and on the catalog's graph cases, certified the same way.
+// Each is also run with deliberately broken vector-Jacobian products
+// (reference::GraphFault) and must fail on some drawn cases.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <functional>
+#include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gradref/catalog/catalog.hpp"
+#include "gradref/catalog/evaluate.hpp"
+#include "gradref/catalog/generators.hpp"
+#include "gradref/catalog/spec_json.hpp"
+#include "gradref/reference/dual.hpp"
+#include "gradref/reference/graph.hpp"
+#include "gradref/spec/graph.hpp"
+#include "theorem_checks.hpp"
+
+namespace gradref::properties {
+namespace {
+
+using catalog::Case;
+using catalog::Dtype;
+using catalog::Json;
+using catalog::NamedArrays;
+using reference::GraphFault;
+
+constexpr unsigned kP = default_bits;
+
+/// A loss of the catalog and the same loss as a graph.
+struct LossGraph {
+  std::string loss;                                          ///< catalog op
+  Json spec;                                                 ///< given fields (the rest from the first preset)
+  std::string expression;                                    ///< over the symbols below
+  std::vector<std::pair<std::string, std::string>> inputs;   ///< loss input -> graph symbol
+  std::vector<std::pair<std::string, std::string>> outputs;  ///< loss output -> graph output
+  std::function<rc::Gen<NamedArrays<Real>>()> draw;          ///< the loss's inputs
+};
+
+rc::Gen<double> any() { return catalog::gen::ordinary(Dtype::float64, -3, 1); }
+rc::Gen<double> between(double lo, double hi) {
+  return rc::gen::map(rc::gen::inRange(0, 1000001), [lo, hi](int k) { return lo + (hi - lo) * k * 1e-6; });
+}
+
+rc::Gen<Array<Real>> array(Shape shape, rc::Gen<double> g) {
+  return rc::gen::map(catalog::gen::values(element_count(shape), std::move(g)),
+                      [shape](const std::vector<double>& v) { return catalog::gen::real_array(shape, v); });
+}
+
+/// Input and target of one shape; targets equal to the input or at `offset` from it sometimes (kinks).
+rc::Gen<NamedArrays<Real>> pair_of(rc::Gen<double> x_values, rc::Gen<double> y_values, double offset = 0) {
+  return rc::gen::exec([=] {
+    const Shape shape{*rc::gen::inRange<std::int64_t>(1, 4), *rc::gen::inRange<std::int64_t>(1, 4)};
+    const std::int64_t n = element_count(shape);
+    std::vector<double> x = *catalog::gen::values(n, x_values), y = *catalog::gen::values(n, y_values);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const int kind = *rc::gen::inRange(0, 6);
+      if (kind == 0) y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
+      if (kind == 1 && offset > 0) y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)] - offset;
+    }
+    return NamedArrays<Real>{{"input", catalog::gen::real_array(shape, x)},
+                             {"target", catalog::gen::real_array(shape, y)}};
+  });
+}
+
+/// Logits [N, C] (named `name`) and class indices [N].
+rc::Gen<NamedArrays<Real>> classes_of(const std::string& name) {
+  return rc::gen::exec([name] {
+    const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 5), c = *rc::gen::inRange<std::int64_t>(1, 5);
+    std::vector<double> t;
+    for (std::int64_t i = 0; i < n; ++i) t.push_back(static_cast<double>(*rc::gen::inRange<std::int64_t>(0, c)));
+    return NamedArrays<Real>{{name, *array({n, c}, any())}, {"target", catalog::gen::real_array({n}, t)}};
+  });
+}
+
+rc::Gen<NamedArrays<Real>> rows_of(std::vector<std::string> names) {
+  return rc::gen::exec([names] {
+    const Shape shape{*rc::gen::inRange<std::int64_t>(1, 4), *rc::gen::inRange<std::int64_t>(1, 5)};
+    NamedArrays<Real> out;
+    for (const std::string& n : names) out.emplace(n, *array(shape, between(0.01, 1)));
+    return out;
+  });
+}
+
+const std::string kSquared = "(let ((d (sub x y))) (R (mul d d)))";
+const std::string kHuber = "(let ((a (abs (sub x y))) (c (min a D))) (R (mul c (sub a (mul 0.5 c)))))";
+const std::string kBce = "(neg (R (add (mul y (log x)) (mul (sub 1 y) (log1p (neg x))))))";
+const std::string kBceLogits = "(R (sub (add (max x 0) (log1p (exp (neg (abs x))))) (mul x y)))";
+const std::string kCrossEntropy =
+    "(let ((m (amax z 1)) (lse (add m (log (sum (exp (sub z m)) 1))))) (R (sub lse (pick z t))))";
+const std::string kGaussian =
+    "(let ((d (sub x y)) (s (max v 0.000001))) (R (mul 0.5 (add (log s) (div (mul d d) s)))))";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+const std::vector<std::pair<std::string, std::string>> kPointwise{{"input", "x"}, {"target", "y"}};
+const std::vector<std::pair<std::string, std::string>> kPointwiseOut{
+    {"loss", "value"}, {"grad_input", "grad_x"}, {"grad_target", "grad_y"}};
+
+/// Every loss of the catalog as a graph, under its reductions to a scalar.
+std::vector<LossGraph> loss_graphs() {
+  std::vector<LossGraph> out;
+  for (const std::string r : {"mean", "sum"}) {
+    const Json reduction{{"reduction", r}};
+    out.push_back({"mse", reduction, with(kSquared, "R", r), kPointwise, kPointwiseOut, [] { return pair_of(any(), any()); }});
+    out.push_back({"l1", reduction, "(" + r + " (abs (sub x y)))", kPointwise, kPointwiseOut,
+                   [] { return pair_of(any(), any()); }});
+    for (const double delta : {1.0, 0.5})
+      out.push_back({"huber", Json{{"reduction", r}, {"delta", delta}}, with(with(kHuber, "R", r), "D", delta == 1 ? "1" : "0.5"),
+                     kPointwise, kPointwiseOut, [delta] { return pair_of(any(), any(), delta); }});
+    out.push_back({"bce", reduction, with(kBce, "R", r), kPointwise, kPointwiseOut,
+                   [] { return pair_of(between(0.01, 0.99), between(0, 1)); }});
+    out.push_back({"bce_with_logits", reduction, with(kBceLogits, "R", r), kPointwise, kPointwiseOut,
+                   [] { return pair_of(any(), between(0, 1)); }});
+    out.push_back({"cross_entropy", Json{{"reduction", r}, {"target_type", "indices"}}, with(kCrossEntropy, "R", r),
+                   {{"logits", "z"}, {"target", "t"}}, {{"loss", "value"}, {"grad_logits", "grad_z"}},
+                   [] { return classes_of("logits"); }});
+    out.push_back({"nll", reduction, "(neg (" + r + " (pick z t)))", {{"input", "z"}, {"target", "t"}},
+                   {{"loss", "value"}, {"grad_input", "grad_z"}}, [] { return classes_of("input"); }});
+    out.push_back({"entropy", Json{{"reduction", r}, {"p_form", "prob"}}, "(neg (" + r + " (sum (mul p (log p)) 1)))",
+                   {{"p", "p"}}, {{"loss", "value"}, {"grad_p", "grad_p"}}, [] { return rows_of({"p"}); }});
+    out.push_back({"gaussian_nll", Json{{"reduction", r}, {"variance", "input"}, {"full", false}},
+                   with(kGaussian, "R", r), {{"input", "x"}, {"target", "y"}, {"var", "v"}},
+                   {{"loss", "value"}, {"grad_input", "grad_x"}, {"grad_target", "grad_y"}, {"grad_var", "grad_v"}},
+                   [] {
+                     return rc::gen::exec([] {
+                       NamedArrays<Real> in = *pair_of(any(), any());
+                       in.emplace("var", *array(in.at("input").shape(), between(0.01, 2)));
+                       return in;
+                     });
+                   }});
+  }
+  // KL divergence, probabilities: sum, mean over elements and batchmean over rows.
+  const std::string kl = "(sum (mul p (sub (log p) (log q))))";
+  for (const std::string r : {"sum", "mean"})
+    out.push_back({"kl_divergence", Json{{"reduction", r}, {"p_form", "prob"}, {"q_form", "prob"}},
+                   r == "sum" ? kl : "(mean (mul p (sub (log p) (log q))))", {{"p", "p"}, {"q", "q"}},
+                   {{"loss", "value"}, {"grad_p", "grad_p"}, {"grad_q", "grad_q"}}, [] { return rows_of({"p", "q"}); }});
+  return out;
+}
+
+/// The graph's outputs at `bits`, by the engine with `fault`.
+NamedArrays<Real> graph_outputs(const std::string& expression, const NamedArrays<Real>& inputs, GraphFault fault,
+                                unsigned bits) {
+  ScopedPrecision precision(bits);
+  reference::GraphInputs<Real> in;
+  for (const auto& [name, a] : inputs) in.emplace(name, a.map<Real>([](const Real& x) { return at_working_precision(x); }));
+  const reference::GraphResult<Real> r = reference::graph_gradient<Real>(reference::parse_graph(expression), in, fault);
+  NamedArrays<Real> out{{"value", r.value}};
+  for (const auto& [name, g] : r.gradients) out.emplace("grad_" + name, g);
+  return out;
+}
+
+/// a and b agree within what their p / 2p evaluations certify.
+bool agree(const Real& a_low, const Real& a_high, const Real& b_low, const Real& b_high) {
+  ScopedPrecision precision(2 * kP);
+  const Real slack = abs(a_high - a_low) + abs(b_high - b_low) +
+                     (abs(a_high) + abs(b_high)) * theorems::two_to_minus(static_cast<int>(kP));
+  return abs(a_high - b_high) <= slack;
+}
+
+/// Digits certified at p / 2p: every nonzero result has at least 34 (the check has teeth).
+bool certified(const Real& low, const Real& high) {
+  ScopedPrecision precision(2 * kP);
+  return high == 0 || catalog::certify(low, high, kP).digits >= 34;
+}
+
+struct LossCase {
+  const LossGraph* loss;
+  Case loss_case;
+  NamedArrays<Real> graph_inputs;
+};
+
+rc::Gen<LossCase> loss_cases(const std::vector<LossGraph>& graphs) {
+  return rc::gen::exec([&graphs] {
+    const LossGraph& g = graphs[*rc::gen::inRange<std::size_t>(0, graphs.size())];
+    const catalog::Entry& entry = catalog::find(g.loss);
+    LossCase c{&g, Case{g.loss, entry.make_spec(g.spec, ""), *g.draw()}, {}};
+    for (const auto& [port, symbol] : g.inputs) c.graph_inputs.emplace(symbol, c.loss_case.inputs.at(port));
+    return c;
+  });
+}
+
+/// Theorem 1 on one case, the graph run with `fault`.
+bool loss_matches(const LossCase& c, GraphFault fault) {
+  const catalog::Entry& entry = catalog::find(c.loss->loss);
+  const NamedArrays<Real> r_low = catalog::evaluate_at(entry, c.loss_case, kP);
+  const NamedArrays<Real> r_high = catalog::evaluate_at(entry, c.loss_case, 2 * kP);
+  const NamedArrays<Real> g_low = graph_outputs(c.loss->expression, c.graph_inputs, fault, kP);
+  const NamedArrays<Real> g_high = graph_outputs(c.loss->expression, c.graph_inputs, fault, 2 * kP);
+  for (const auto& [loss_name, graph_name] : c.loss->outputs) {
+    const Array<Real>& rl = r_low.at(loss_name);
+    const Array<Real>& rh = r_high.at(loss_name);
+    const Array<Real>& gl = g_low.at(graph_name);
+    const Array<Real>& gh = g_high.at(graph_name);
+    if (rh.shape() != gh.shape()) return false;
+    for (std::int64_t i = 0; i < rh.size(); ++i) {
+      if (!certified(rl[i], rh[i]) || !certified(gl[i], gh[i])) return false;
+      if (!agree(rl[i], rh[i], gl[i], gh[i])) return false;
+    }
+  }
+  return true;
+}
+
+const std::vector<LossGraph>& all_loss_graphs() {
+  static const std::vector<LossGraph> graphs = loss_graphs();
+  return graphs;
+}
+
+TEST(GraphBackprop, EveryLossAsAGraphEqualsItsHandWrittenBackward) {
+  const bool ok = rc::check("loss as a graph = hand-written loss, value and gradients", [] {
+    const LossCase c = *loss_cases(all_loss_graphs());
+    RC_ASSERT(loss_matches(c, GraphFault::none));
+  });
+  EXPECT_TRUE(ok);
+}
+
+TEST(GraphBackprop, BrokenVjpsFailTheLossTheorem) {
+  for (const GraphFault fault : {GraphFault::div_without_minus, GraphFault::sub_right_not_negated,
+                                 GraphFault::overwrite, GraphFault::log_times_x, GraphFault::max_to_smaller}) {
+    const int failed =
+        theorems::failures(loss_cases(all_loss_graphs()), 100, [fault](const LossCase& c) { return loss_matches(c, fault); });
+    EXPECT_GT(failed, 0) << "fault " << static_cast<int>(fault);
+    std::cout << "  fault " << static_cast<int>(fault) << ": the loss theorem fails on " << failed << "/100 cases\n";
+  }
+}
+
+// ---- theorem 2: reverse mode = forward mode ----
+
+struct DirectionalCase {
+  std::string expression;
+  NamedArrays<Real> inputs;
+  NamedArrays<Real> direction;  ///< per input, 0 for pick's class indices
+};
+
+/// The loss graphs and the catalog's graph cases, with a direction drawn per input.
+rc::Gen<DirectionalCase> directional_cases() {
+  return rc::gen::exec([] {
+    DirectionalCase d;
+    if (*rc::gen::arbitrary<bool>()) {
+      const LossCase c = *loss_cases(all_loss_graphs());
+      d.expression = c.loss->expression;
+      d.inputs = c.graph_inputs;
+    } else {
+      const Case c = *catalog::find("graph").generator(Dtype::float64);
+      d.expression = catalog::spec_from_json<spec::Graph>(c.spec, "").expression;
+      d.inputs = c.inputs;
+    }
+    for (const auto& [name, a] : d.inputs)
+      d.direction.emplace(name, name == "t" ? Array<Real>(a.shape(), Real(0)) : *array(a.shape(), any()));
+    return d;
+  });
+}
+
+/// sum_i grad_i v_i by reverse mode and the output's tangent by forward mode, at `bits`.
+std::pair<Real, Real> both_modes(const DirectionalCase& d, GraphFault fault, unsigned bits) {
+  ScopedPrecision precision(bits);
+  const NamedArrays<Real> reverse = graph_outputs(d.expression, d.inputs, fault, bits);
+  Real dot = 0;
+  for (const auto& [name, v] : d.direction) {
+    const Array<Real>& g = reverse.at("grad_" + name);
+    for (std::int64_t i = 0; i < v.size(); ++i) dot += g[i] * v[i];
+  }
+  reference::GraphInputs<reference::Dual<Real>> in;
+  for (const auto& [name, a] : d.inputs) {
+    std::vector<reference::Dual<Real>> values;
+    for (std::int64_t i = 0; i < a.size(); ++i)
+      values.emplace_back(at_working_precision(a[i]), at_working_precision(d.direction.at(name)[i]));
+    in.emplace(name, Array<reference::Dual<Real>>(a.shape(), std::move(values)));
+  }
+  const auto forward = reference::graph_forward<reference::Dual<Real>>(reference::parse_graph(d.expression), in);
+  return {dot, forward.back()[0].tangent()};
+}
+
+bool modes_agree(const DirectionalCase& d, GraphFault fault) {
+  const auto [r_low, f_low] = both_modes(d, fault, kP);
+  const auto [r_high, f_high] = both_modes(d, fault, 2 * kP);
+  return certified(r_low, r_high) && certified(f_low, f_high) && agree(r_low, r_high, f_low, f_high);
+}
+
+TEST(GraphBackprop, ReverseModeEqualsForwardMode) {
+  const bool ok = rc::check("sum grad_i v_i = forward tangent along v", [] {
+    RC_ASSERT(modes_agree(*directional_cases(), GraphFault::none));
+  });
+  EXPECT_TRUE(ok);
+}
+
+TEST(GraphBackprop, BrokenVjpsFailReverseEqualsForward) {
+  for (const GraphFault fault : {GraphFault::div_without_minus, GraphFault::sub_right_not_negated,
+                                 GraphFault::overwrite, GraphFault::log_times_x, GraphFault::tanh_one_plus,
+                                 GraphFault::max_to_smaller}) {
+    const int failed =
+        theorems::failures(directional_cases(), 100, [fault](const DirectionalCase& d) { return modes_agree(d, fault); });
+    EXPECT_GT(failed, 0) << "fault " << static_cast<int>(fault);
+    std::cout << "  fault " << static_cast<int>(fault) << ": reverse = forward fails on " << failed << "/100 cases\n";
+  }
+}
+
+}  // namespace
+}  // namespace gradref::properties
