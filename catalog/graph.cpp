@@ -263,7 +263,7 @@ const Entry& graph_entry() {
   static const Entry entry{
       .name = spec::Graph::op,
       .kind = "graph",
-      .summary = "a computation graph given as an s-expression: its value and reverse-mode gradient for every input",
+      .summary = "A computation graph given as an s-expression: its value and reverse-mode gradient for every input",
       .doc = "graph/graph.md",
       .fields = fields_of<spec::Graph>(),
       .presets = presets_of_spec<spec::Graph>(),

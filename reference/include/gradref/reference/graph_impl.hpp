@@ -25,6 +25,7 @@
 #include "gradref/reference/math.hpp"
 #include "gradref/reference/real.hpp"
 #include "gradref/reference/tracked.hpp"
+#include "gradref/reference/tracked_special.hpp"
 #include "gradref/spec/errors.hpp"
 #include "gradref/spec/fields.hpp"
 
@@ -39,20 +40,6 @@ inline Real exact_of(const Real& x) { return x; }
 inline Real exact_of(const Tracked& x) { return x.value(); }
 inline Real exact_of(double x) { return exact(x); }
 inline Real exact_of(const Dual<Real>& x) { return x.value(); }
-
-/// tanh as a kernel computes it from exp, for the error model: 1 - 2 / (exp(2a) + 1),
-/// with the sign of a and |a| in the exponent so that exp never overflows.
-inline Tracked graph_tanh(const Tracked& a) {
-  const Tracked m = abs(a);
-  const Tracked e = exp(Tracked(-2.0) * m);
-  const Tracked t = (Tracked(1.0) - e) / (Tracked(1.0) + e);
-  return a < Tracked(0.0) ? -t : t;
-}
-template <class T>
-T graph_tanh(const T& a) {
-  using std::tanh;
-  return tanh(a);
-}
 
 /// Where a value leaves a primitive's domain: the input's name when the argument is
 /// an input, else "expression".
@@ -169,7 +156,10 @@ std::vector<Array<T>> graph_forward(const Graph& graph, const GraphInputs<T>& in
         });
         break;
       case Primitive::tanh:
-        unary([](const T& p, std::int64_t) { return detail::graph_tanh(p); });
+        unary([](const T& p, std::int64_t) {
+          using std::tanh;
+          return tanh(p);
+        });
         break;
       case Primitive::sigmoid:
         unary([](const T& p, std::int64_t) { return T(1.0) / (T(1.0) + exp(-p)); });
