@@ -146,7 +146,24 @@ std::vector<LossGraph> loss_graphs() {
                      });
                    }});
   }
-  // KL divergence, probabilities: sum, mean over elements and batchmean over rows.
+  // Cross-entropy with probability targets (rows need not sum to 1).
+  const std::string soft =
+      "(let ((m (amax z 1)) (lse (add m (log (sum (exp (sub z m)) 1))))) (R (sum (mul q (sub lse z)) 1)))";
+  for (const std::string r : {"mean", "sum"})
+    out.push_back({"cross_entropy", Json{{"reduction", r}, {"target_type", "probabilities"}}, with(soft, "R", r),
+                   {{"logits", "z"}, {"target", "q"}},
+                   {{"loss", "value"}, {"grad_logits", "grad_z"}, {"grad_target", "grad_q"}}, [] {
+                     return rc::gen::exec([] {
+                       const Shape shape{*rc::gen::inRange<std::int64_t>(1, 5), *rc::gen::inRange<std::int64_t>(1, 5)};
+                       return NamedArrays<Real>{{"logits", *array(shape, any())},
+                                                {"target", *array(shape, between(0, 1))}};
+                     });
+                   }});
+  // H(P, Q) and KL divergence on probabilities: the sum, and the mean over elements.
+  for (const std::string r : {"sum", "mean"})
+    out.push_back({"cross_entropy_pq", Json{{"reduction", r}, {"p_form", "prob"}, {"q_form", "prob"}},
+                   "(neg (" + r + " (mul p (log q))))", {{"p", "p"}, {"q", "q"}},
+                   {{"loss", "value"}, {"grad_p", "grad_p"}, {"grad_q", "grad_q"}}, [] { return rows_of({"p", "q"}); }});
   const std::string kl = "(sum (mul p (sub (log p) (log q))))";
   for (const std::string r : {"sum", "mean"})
     out.push_back({"kl_divergence", Json{{"reduction", r}, {"p_form", "prob"}, {"q_form", "prob"}},
