@@ -16,6 +16,7 @@
 #include <functional>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "gradref/catalog/spec_json.hpp"
 #include "gradref/reference/dual.hpp"
 #include "gradref/reference/graph.hpp"
+#include "gradref/reference/layers/activation.hpp"
 #include "gradref/spec/graph.hpp"
 #include "theorem_checks.hpp"
 
@@ -276,6 +278,105 @@ TEST(GraphBackprop, BrokenVjpsFailTheLossTheorem) {
         theorems::failures(loss_cases(using_it), 100, [&b](const LossCase& c) { return loss_matches(c, b.fault); });
     EXPECT_GT(failed, 0) << b.name;
     std::cout << "  " << b.name << ": the loss theorem fails on " << failed << "/100 cases\n";
+  }
+}
+
+// ---- theorem 1, layers: the activations as graphs ----
+
+/// An activation and the same activation as a graph: sum(g * f(x)), whose
+/// gradient is g f'(x) with respect to x (the activation's grad_input for
+/// grad_output g) and f(x) with respect to g (its output).
+struct ActivationGraph {
+  const char* name;
+  spec::Activation spec;
+  std::string expression;
+};
+
+const std::vector<ActivationGraph>& activation_graphs() {
+  using F = spec::ActivationFunction;
+  const auto with_fn = [](F f, double slope = 0.01, double beta = 1) {
+    spec::Activation s;
+    s.function = f;
+    s.negative_slope = slope;
+    s.beta = beta;
+    s.use_threshold = false;
+    return s;
+  };
+  static const std::vector<ActivationGraph> graphs{
+      {"identity", with_fn(F::identity), "(sum (mul g x))"},
+      {"relu", with_fn(F::relu), "(sum (mul g (max x 0)))"},
+      {"leaky_relu 0.01", with_fn(F::leaky_relu), "(sum (mul g (max x (mul 0.01 x))))"},
+      {"leaky_relu 0.25", with_fn(F::leaky_relu, 0.25), "(sum (mul g (max x (mul 0.25 x))))"},
+      {"tanh", with_fn(F::tanh), "(sum (mul g (tanh x)))"},
+      {"sigmoid", with_fn(F::sigmoid), "(sum (mul g (sigmoid x)))"},
+      {"softplus", with_fn(F::softplus), "(sum (mul g (log1p (exp x))))"},
+      {"softplus beta 2", with_fn(F::softplus, 0.01, 2), "(sum (mul g (div (log1p (exp (mul 2 x))) 2)))"},
+  };
+  return graphs;
+}
+
+struct ActivationCase {
+  const ActivationGraph* graph;
+  NamedArrays<Real> inputs;  ///< x and g
+};
+
+/// x of ordinary size and never 0 (relu's kink, where the conventions differ: the
+/// graph's max splits evenly, the activation takes a side), cotangents g.
+rc::Gen<ActivationCase> activation_cases(const std::vector<const ActivationGraph*>& graphs) {
+  return rc::gen::exec([graphs] {
+    const ActivationGraph* a = graphs[*rc::gen::inRange<std::size_t>(0, graphs.size())];
+    const Shape shape{*rc::gen::inRange<std::int64_t>(1, 4), *rc::gen::inRange<std::int64_t>(1, 5)};
+    Array<Real> x = *array(shape, any());
+    for (std::int64_t i = 0; i < x.size(); ++i)
+      if (x[i] == 0) x[i] = Real(0.5);
+    return ActivationCase{a, {{"x", std::move(x)}, {"g", *array(shape, any())}}};
+  });
+}
+
+bool activation_matches(const ActivationCase& c, GraphFault fault) {
+  const auto run = [&c](unsigned bits) {
+    ScopedPrecision precision(bits);
+    const auto working = [](const Array<Real>& a) { return a.map<Real>([](const Real& x) { return at_working_precision(x); }); };
+    return reference::activation<Real>(c.graph->spec, working(c.inputs.at("x")), working(c.inputs.at("g")));
+  };
+  const reference::ActivationResult<Real> low = run(kP), high = run(2 * kP);
+  const NamedArrays<Real> g_low = graph_outputs(c.graph->expression, c.inputs, fault, kP);
+  const NamedArrays<Real> g_high = graph_outputs(c.graph->expression, c.inputs, fault, 2 * kP);
+  for (const auto& [hand_low, hand_high, name] :
+       {std::tuple{&low.grad_input, &high.grad_input, "grad_x"}, std::tuple{&low.output, &high.output, "grad_g"}})
+    for (std::int64_t i = 0; i < hand_high->size(); ++i) {
+      const Real &rl = (*hand_low)[i], &rh = (*hand_high)[i], &gl = g_low.at(name)[i], &gh = g_high.at(name)[i];
+      if (!certified(rl, rh) || !certified(gl, gh) || !agree(rl, rh, gl, gh)) return false;
+    }
+  return true;
+}
+
+std::vector<const ActivationGraph*> activations_with(const std::string& part) {
+  std::vector<const ActivationGraph*> out;
+  for (const ActivationGraph& a : activation_graphs())
+    if (a.expression.find(part) != std::string::npos) out.push_back(&a);
+  return out;
+}
+
+TEST(GraphBackprop, EveryActivationAsAGraphEqualsItsHandWrittenBackward) {
+  const bool ok = rc::check("sum(g * f(x)) as a graph: gradients = the activation's grad_input and output", [] {
+    RC_ASSERT(activation_matches(*activation_cases(activations_with("")), GraphFault::none));
+  });
+  EXPECT_TRUE(ok);
+}
+
+/// The broken VJPs an activation graph reaches (none of them has a sub, a log, or
+/// a divisor that depends on an input).
+TEST(GraphBackprop, BrokenVjpsFailTheActivationTheorem) {
+  for (const Broken& b : kBroken) {
+    if (b.fault == GraphFault::div_without_minus || b.fault == GraphFault::sub_right_not_negated ||
+        b.fault == GraphFault::log_times_x)
+      continue;
+    const std::vector<const ActivationGraph*> using_it = activations_with(b.primitive);
+    const int failed = theorems::failures(activation_cases(using_it), 100,
+                                          [&b](const ActivationCase& c) { return activation_matches(c, b.fault); });
+    EXPECT_GT(failed, 0) << b.name;
+    std::cout << "  " << b.name << ": the activation theorem fails on " << failed << "/100 cases\n";
   }
 }
 
