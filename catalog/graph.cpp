@@ -79,6 +79,8 @@ enum class Values {
   unit,      ///< in [0.05, 0.95]: probabilities
   index,     ///< class indices in [0, m): pick's t
   apart,     ///< x's element minus 0.05..0.95 or 1.05..3 (either sign): |x - y| away from 0 and 1
+  hard,      ///< gen::hard: zeros, subnormals, tiny and huge magnitudes (squares stay finite)
+  near,      ///< x's element, or x's element times 1 + k 2^-20 (|k| <= 8): cancellation in x - y
 };
 
 struct Operand {
@@ -121,6 +123,18 @@ const std::vector<Example>& examples() {
   return e;
 }
 
+/// Graphs of squares and differences on hard values: underflow, subnormals, huge
+/// magnitudes and cancellation. Not for finite differences (a gradient of 1e-300
+/// is below what 512-bit differences resolve): the derivative generator leaves them out.
+const std::vector<Example>& hard_examples() {
+  static const std::vector<Example> e{
+      {"(sum (mul x x))", {{"x", {'n', 'm'}, Values::hard}}},
+      {"(let ((d (sub x y))) (mean (mul d d)))", {{"x", {'n'}, Values::hard}, {"y", {'n'}, Values::near}}},
+      {"(sum (mul (sub x y) (add x y)))", {{"x", {'n'}, Values::hard}, {"y", {'n'}, Values::near}}},
+  };
+  return e;
+}
+
 rc::Gen<double> values_of(Values kind, Dtype dtype) {
   const auto fraction = rc::gen::map(rc::gen::inRange(0, 1000001), [](int k) { return k * 1e-6; });
   switch (kind) {
@@ -128,6 +142,8 @@ rc::Gen<double> values_of(Values kind, Dtype dtype) {
       return rc::gen::map(fraction, [dtype](double f) { return gen::in_dtype(0.05 + 2 * f, dtype); });
     case Values::unit:
       return rc::gen::map(fraction, [dtype](double f) { return gen::in_dtype(0.05 + 0.9 * f, dtype); });
+    case Values::hard:  // squares of n * m <= 16 values stay finite
+      return gen::hard(dtype, dtype == Dtype::float32 ? 1e18 : 1e150);
     default:
       return gen::ordinary(dtype, -3, 0);
   }
@@ -152,6 +168,12 @@ rc::Gen<Case> case_of(const Example& e, Dtype dtype) {
           const double d = *offset * 1e-3 * (*rc::gen::arbitrary<bool>() ? 1 : -1);
           x.push_back(gen::in_dtype(round_to_double(from[i]) - d, dtype));
         }
+      } else if (o.values == Values::near) {
+        const Array<Real>& from = c.inputs.at("x");
+        for (std::int64_t i = 0; i < size; ++i) {
+          const int k = *rc::gen::inRange(-8, 9);
+          x.push_back(gen::in_dtype(round_to_double(from[i]) * (1 + k * 0x1p-20), dtype));
+        }
       } else {
         x = *gen::values(size, values_of(o.values, dtype));
       }
@@ -162,15 +184,20 @@ rc::Gen<Case> case_of(const Example& e, Dtype dtype) {
 }
 
 /// Cases of the examples whose expression contains `part` (every example for "").
-rc::Gen<Case> cases_with(const std::string& part, Dtype dtype) {
+rc::Gen<Case> cases_with(const std::string& part, Dtype dtype, const std::vector<Example>& from = examples()) {
   std::vector<const Example*> chosen;
-  for (const Example& e : examples())
-    if (std::string(e.expression).find(part) != std::string::npos)
-      chosen.push_back(&e);
+  for (const Example& e : from)
+    if (std::string(e.expression).find(part) != std::string::npos) chosen.push_back(&e);
   return rc::gen::mapcat(rc::gen::elementOf(chosen), [dtype](const Example* e) { return case_of(*e, dtype); });
 }
 
-rc::Gen<Case> generate(Dtype dtype) { return cases_with("", dtype); }
+/// Moderate cases, away from kinks and poles: for finite differences.
+rc::Gen<Case> generate_moderate(Dtype dtype) { return cases_with("", dtype); }
+
+/// Moderate cases and, one time in four, squares and differences of hard values.
+rc::Gen<Case> generate(Dtype dtype) {
+  return rc::gen::weightedOneOf<Case>({{3, generate_moderate(dtype)}, {1, cases_with("", dtype, hard_examples())}});
+}
 
 // ---- invalid inputs ----
 
@@ -274,7 +301,7 @@ const Entry& graph_entry() {
       .fast = {},
       .error_bound = run_error_model,
       .generator = generate,
-      .derivative_generator = {},
+      .derivative_generator = generate_moderate,
       .invalid_cases = invalid_cases,
       .wrong_variants = wrong_variants(),
       .gradients = gradients(),
