@@ -222,6 +222,7 @@ std::vector<InvalidCase> invalid_cases() {
       {"wrong arity: exp of two arguments", case_with("(sum (exp x y))", xy), "expression"},
       {"wrong arity: mul of one argument", case_with("(sum (mul x))", xy), "expression"},
       {"exponent not a number literal", case_with("(sum (pow x y))", xy), "expression"},
+      {"integer exponent beyond 10^6", case_with("(sum (pow x 99999999999))", xy), "expression"},
       {"axis not 0 or 1", case_with("(sum (sum x 2))", xy), "expression"},
       {"malformed let", case_with("(let (d (sub x y)) (sum d))", xy), "expression"},
       {"unknown symbol (no such input)", case_with("(sum (mul x q))", xy), "expression"},

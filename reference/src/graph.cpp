@@ -204,8 +204,10 @@ class Builder {
       if (!second->atom || !is_number(second->token))
         refuse("\"" + written(e) + "\"", "(pow a n) with a number literal n (integer: a^n; with a point: a^r, a > 0)");
       if (is_integer(second->token)) {
+        const double exponent = number_of(second->token);
+        if (std::abs(exponent) > 1e6) refuse("\"" + written(e) + "\"", "an integer exponent in [-10^6, 10^6]");
         n.primitive = Primitive::power;
-        n.integer = static_cast<std::int64_t>(number_of(second->token));
+        n.integer = static_cast<std::int64_t>(exponent);
       } else {
         n.number = number_of(second->token);
       }
