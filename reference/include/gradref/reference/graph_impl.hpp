@@ -27,7 +27,6 @@
 #include "gradref/reference/tracked.hpp"
 #include "gradref/reference/tracked_special.hpp"
 #include "gradref/spec/errors.hpp"
-#include "gradref/spec/fields.hpp"
 
 namespace gradref::reference {
 
@@ -53,7 +52,7 @@ inline Real exact_of(const Dual<Real>& x) { return x.value(); }
                      expected);
 }
 
-/// Adds a contribution of the output's shape to an argument's gradient, summing
+/// A contribution of the output's shape reduced to an argument's shape: summed
 /// over the elements the argument was broadcast to.
 template <class T>
 Array<T> reduced(const Array<T>& contribution, const Shape& shape) {
