@@ -259,6 +259,9 @@ std::vector<WrongVariant> wrong_variants() {
        run_with(GraphFault::tanh_one_plus)},
       {"max_to_smaller", "max's gradient routed to the smaller argument (and min's to the larger)", on("(max"),
        run_with(GraphFault::max_to_smaller)},
+      {"broadcast_not_summed",
+       "a broadcast argument (a bias column, a row maximum, a mean) gets one element's contribution, not the sum",
+       generate_moderate, run_with(GraphFault::broadcast_not_summed)},
   };
 }
 

@@ -27,6 +27,7 @@
 #include "gradref/reference/dual.hpp"
 #include "gradref/reference/graph.hpp"
 #include "gradref/reference/layers/activation.hpp"
+#include "gradref/reference/layers/dense.hpp"
 #include "gradref/spec/graph.hpp"
 #include "theorem_checks.hpp"
 
@@ -277,6 +278,7 @@ constexpr Broken kBroken[] = {
     {GraphFault::log_times_x, "log_times_x", "(log "},
     {GraphFault::tanh_one_plus, "tanh_one_plus", "(tanh "},
     {GraphFault::max_to_smaller, "max_to_smaller", "(m"},  // max, min (mul and mean too: a superset)
+    {GraphFault::broadcast_not_summed, "broadcast_not_summed", ""},
 };
 
 TEST(GraphBackprop, BrokenVjpsFailTheLossTheorem) {
@@ -385,12 +387,12 @@ TEST(GraphBackprop, EveryActivationAsAGraphEqualsItsHandWrittenBackward) {
   EXPECT_TRUE(ok);
 }
 
-/// The broken VJPs an activation graph reaches (none of them has a sub, a log, or
-/// a divisor that depends on an input).
+/// The broken VJPs an activation graph reaches (none of them has a sub, a log, a
+/// divisor that depends on an input, or a broadcast input).
 TEST(GraphBackprop, BrokenVjpsFailTheActivationTheorem) {
   for (const Broken& b : kBroken) {
     if (b.fault == GraphFault::div_without_minus || b.fault == GraphFault::sub_right_not_negated ||
-        b.fault == GraphFault::log_times_x)
+        b.fault == GraphFault::log_times_x || b.fault == GraphFault::broadcast_not_summed)
       continue;
     const std::vector<const ActivationGraph*> using_it = activations_with(b.primitive);
     const int failed = theorems::failures(activation_cases(using_it), 100,
@@ -398,6 +400,85 @@ TEST(GraphBackprop, BrokenVjpsFailTheActivationTheorem) {
     EXPECT_GT(failed, 0) << b.name;
     std::cout << "  " << b.name << ": the activation theorem fails on " << failed << "/100 cases\n";
   }
+}
+
+// ---- theorem 1, layers: the dense layer as a graph ----
+
+/// A dense layer's inputs (bias as [1, out] for the graph) and its cotangent g:
+/// sum(g * (x W^T + b)) has gradients g W, g^T x, the column sums of g, and the
+/// output itself with respect to g.
+struct DenseCase {
+  spec::Dense spec;
+  NamedArrays<Real> arrays;  ///< x, w, b (when the spec has a bias), g
+};
+
+std::string dense_expression(const spec::Dense& s) {
+  const std::string product = s.weight_layout == spec::WeightLayout::out_in ? "(matmul x (transpose w))" : "(matmul x w)";
+  return "(sum (mul g " + (s.bias ? "(add " + product + " b)" : product) + "))";
+}
+
+void showValue(const DenseCase& c, std::ostream& os) {
+  os << dense_expression(c.spec) << ":";
+  for (const auto& [name, a] : c.arrays) {
+    os << ' ' << name << " =";
+    for (const Real& v : a.values()) os << ' ' << to_decimal(v, 17);
+  }
+}
+
+rc::Gen<DenseCase> dense_cases() {
+  return rc::gen::exec([] {
+    DenseCase c;
+    c.spec.bias = *rc::gen::arbitrary<bool>();
+    c.spec.weight_layout = *rc::gen::element(spec::WeightLayout::out_in, spec::WeightLayout::in_out);
+    const std::int64_t n = *rc::gen::inRange<std::int64_t>(1, 5), in = *rc::gen::inRange<std::int64_t>(1, 5),
+                       out = *rc::gen::inRange<std::int64_t>(1, 5);
+    c.arrays.emplace("x", *array({n, in}, any()));
+    c.arrays.emplace("w", *array(c.spec.weight_layout == spec::WeightLayout::out_in ? Shape{out, in} : Shape{in, out}, any()));
+    if (c.spec.bias) c.arrays.emplace("b", *array({1, out}, any()));
+    c.arrays.emplace("g", *array({n, out}, any()));
+    return c;
+  });
+}
+
+bool dense_matches(const DenseCase& c, GraphFault fault) {
+  const auto run = [&c](unsigned bits) {
+    ScopedPrecision precision(bits);
+    NamedArrays<Real> w;
+    for (const auto& [name, a] : c.arrays) w.emplace(name, a.map<Real>([](const Real& x) { return at_working_precision(x); }));
+    const Array<Real> bias = c.spec.bias ? Array<Real>(Shape{w.at("b").size()}, w.at("b").values()) : Array<Real>();
+    return reference::dense<Real>(c.spec, w.at("x"), w.at("w"), c.spec.bias ? &bias : nullptr, w.at("g"));
+  };
+  const reference::DenseResult<Real> low = run(kP), high = run(2 * kP);
+  const std::string expression = dense_expression(c.spec);
+  const NamedArrays<Real> g_low = graph_outputs(expression, c.arrays, fault, kP);
+  const NamedArrays<Real> g_high = graph_outputs(expression, c.arrays, fault, 2 * kP);
+  std::vector<std::tuple<const Array<Real>*, const Array<Real>*, std::string>> pairs{
+      {&low.grad_input, &high.grad_input, "grad_x"},
+      {&low.grad_weight, &high.grad_weight, "grad_w"},
+      {&low.output, &high.output, "grad_g"}};
+  if (c.spec.bias) pairs.emplace_back(&low.grad_bias, &high.grad_bias, "grad_b");
+  for (const auto& [hand_low, hand_high, name] : pairs) {
+    if (hand_high->size() != g_high.at(name).size()) return false;
+    for (std::int64_t i = 0; i < hand_high->size(); ++i)
+      if (!same_value((*hand_low)[i], (*hand_high)[i], g_low.at(name)[i], g_high.at(name)[i])) return false;
+  }
+  return true;
+}
+
+TEST(GraphBackprop, TheDenseLayerAsAGraphEqualsItsHandWrittenBackward) {
+  const bool ok = rc::check("sum(g * dense(x)) as a graph: gradients = dense's backward, output", [] {
+    RC_ASSERT(dense_matches(*dense_cases(), GraphFault::none));
+  });
+  EXPECT_TRUE(ok);
+}
+
+/// The one break a dense graph reaches: its bias broadcast over the batch (no node
+/// has two children; no sub, div, log, tanh or max).
+TEST(GraphBackprop, AnUnsummedBiasGradientFailsTheDenseTheorem) {
+  const int failed = theorems::failures(
+      dense_cases(), 100, [](const DenseCase& c) { return dense_matches(c, GraphFault::broadcast_not_summed); });
+  EXPECT_GT(failed, 0);
+  std::cout << "  broadcast_not_summed: the dense theorem fails on " << failed << "/100 cases\n";
 }
 
 // ---- theorem 2: reverse mode = forward mode ----

@@ -76,6 +76,8 @@ enum class GraphFault : std::uint8_t {
   log_times_x,            ///< d(log a)/da = a instead of 1/a
   tanh_one_plus,          ///< d(tanh a)/da = 1 + tanh^2 a
   max_to_smaller,         ///< max's gradient to the smaller argument
+  broadcast_not_summed,   ///< a broadcast argument gets one element's contribution, not the sum (a bias's
+                          ///< gradient taken from the first row of the batch)
 };
 
 template <class T>

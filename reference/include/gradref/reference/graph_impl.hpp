@@ -53,16 +53,20 @@ inline Real exact_of(const Dual<Real>& x) { return x.value(); }
 }
 
 /// A contribution of the output's shape reduced to an argument's shape: summed
-/// over the elements the argument was broadcast to.
+/// over the elements the argument was broadcast to (only the first taken when
+/// `first_only`, a known-wrong variant).
 template <class T>
-Array<T> reduced(const Array<T>& contribution, const Shape& shape) {
+Array<T> reduced(const Array<T>& contribution, const Shape& shape, bool first_only) {
   if (contribution.shape() == shape) return contribution;
   const std::vector<std::int64_t> idx = broadcast_indices(contribution.shape(), shape);
   std::vector<bool> seen(static_cast<std::size_t>(element_count(shape)), false);
   Array<T> out(shape, T(0.0));
   for (std::int64_t i = 0; i < contribution.size(); ++i) {
     const std::int64_t k = idx[static_cast<std::size_t>(i)];
-    out[k] = seen[static_cast<std::size_t>(k)] ? out[k] + contribution[i] : contribution[i];
+    if (!seen[static_cast<std::size_t>(k)])
+      out[k] = contribution[i];
+    else if (!first_only)
+      out[k] = out[k] + contribution[i];
     seen[static_cast<std::size_t>(k)] = true;
   }
   return out;
@@ -251,7 +255,7 @@ GraphResult<T> graph_gradient(const Graph& graph, const GraphInputs<T>& inputs, 
   // g_arg += contribution (the first contribution is taken as it is).
   const auto accumulate = [&](std::int64_t arg, Array<T> contribution) {
     const std::size_t k = static_cast<std::size_t>(arg);
-    Array<T> c = detail::reduced(contribution, v[k].shape());
+    Array<T> c = detail::reduced(contribution, v[k].shape(), fault == GraphFault::broadcast_not_summed);
     if (!has[k] || fault == GraphFault::overwrite) {
       g[k] = std::move(c);
       has[k] = true;
