@@ -3,7 +3,9 @@
 //     the hand-written reference, to all the digits both certify: the two compute
 //     in different orders, so each is evaluated at p and 2p bits and they must agree
 //     within the sum of their p/2p disagreements (plus 2^-p of the magnitude), the
-//     certification `gradref eval` reports (catalog::certify);
+//     certification `gradref eval` reports (catalog::certify); likewise the
+//     activations and the dense layer (layers/activation.hpp, layers/dense.hpp),
+//     as sum(g * layer(x)) against their backward passes for the cotangent g;
 //  2. reverse mode equals forward mode: for a random direction v, sum_i grad_i v_i
 //     from graph_gradient equals the tangent of the output from graph_forward over
 //     Dual<Real> (whose rules are written independently, reference/dual.hpp), on the
