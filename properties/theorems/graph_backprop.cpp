@@ -652,7 +652,7 @@ TEST(GraphBackprop, TheMlpAsAGraphEqualsItsHandWrittenBackward) {
 
 TEST(GraphBackprop, BrokenVjpsFailTheMlpTheorem) {
   for (const Broken& b : kBroken) {
-    if (b.fault == GraphFault::div_without_minus || b.fault == GraphFault::log_times_x) continue;
+    if (b.fault == GraphFault::div_without_minus) continue;  // no divisor depends on an input
     const int failed = theorems::failures(mlp_cases(), 100, [&b](const MlpCase& c) { return mlp_matches(c, b.fault); });
     EXPECT_GT(failed, 0) << b.name;
     std::cout << "  " << b.name << ": the MLP theorem fails on " << failed << "/100 cases\n";
