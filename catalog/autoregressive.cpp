@@ -51,13 +51,14 @@ NamedArrays<Real> run_error_model(const Case& c, Dtype dtype) {
   return out;
 }
 
-/// Parameters from `value`, data [M, D] with M from min_batch to 32, D from 1 to 12,
-/// each bit 1 with probability 1/10, 1/2 or 9/10. W is full: the entries on and above
-/// the diagonal are ignored by the model, and must be, so they are not zero.
-rc::Gen<Case> generate_with(rc::Gen<double> a_value, rc::Gen<double> w_value, std::int64_t min_batch) {
+/// Parameters from `value`, data [M, D] with M from min_batch to max_batch, D from 1
+/// to max_d, each bit 1 with probability 1/10, 1/2 or 9/10. W is full: the entries on
+/// and above the diagonal are ignored by the model, and must be, so they are not zero.
+rc::Gen<Case> generate_with(rc::Gen<double> a_value, rc::Gen<double> w_value, std::int64_t min_batch,
+                            std::int64_t max_batch = 32, std::int64_t max_d = 12) {
   return rc::gen::exec([=] {
-    const std::int64_t d = *rc::gen::inRange<std::int64_t>(1, 13);
-    const std::int64_t m = *rc::gen::inRange<std::int64_t>(min_batch, 33);
+    const std::int64_t d = *rc::gen::inRange<std::int64_t>(1, max_d + 1);
+    const std::int64_t m = *rc::gen::inRange<std::int64_t>(min_batch, max_batch + 1);
     const int per_thousand = *rc::gen::element(100, 500, 900);
     std::vector<double> bits(static_cast<std::size_t>(m * d));
     for (double& b : bits) b = *rc::gen::inRange(0, 1000) < per_thousand ? 1.0 : 0.0;
@@ -80,9 +81,11 @@ rc::Gen<double> parameter(Dtype dtype) {
 
 rc::Gen<Case> generate(Dtype dtype) { return generate_with(parameter(dtype), parameter(dtype), 1); }
 
-/// Parameters to 10 in magnitude: gradients of a size finite differences resolve.
+/// Parameters to 10 in magnitude: gradients of a size finite differences resolve;
+/// at most 8 rows of 8 bits, since each finite difference evaluates the model many
+/// times at 512 bits.
 rc::Gen<Case> generate_moderate(Dtype dtype) {
-  return generate_with(gen::ordinary(dtype, -2, 1), gen::ordinary(dtype, -2, 1), 1);
+  return generate_with(gen::ordinary(dtype, -2, 1), gen::ordinary(dtype, -2, 1), 1, 8, 8);
 }
 
 /// Batches of two or more (a mean and a sum differ).
