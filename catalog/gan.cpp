@@ -275,7 +275,7 @@ NamedArrays<double> plain(const Case& c, Bug bug) {
     const auto split = v.begin() + static_cast<std::ptrdiff_t>(real_rows);
     return plain_sum(v.begin(), split) + plain_sum(split, v.end());
   };
-  T value = 0, extra = 0, outer = 1;
+  T value = 0, extra = 0, norm = 0, outer = 1;
   bool per_sample = true;
   switch (s.objective) {
     case GanObjective::minimax:
@@ -346,13 +346,18 @@ NamedArrays<double> plain(const Case& c, Bug bug) {
       break;
     }
     case GanObjective::gradient_penalty: {
-      T r = 0;
-      for (std::size_t l = 0; l < d; ++l) r += w[l] * w[l];
-      if (bug != Bug::norm_without_sqrt) r = std::sqrt(r);
+      T largest = 0, r = 0;
+      for (std::size_t l = 0; l < d; ++l) largest = std::max(largest, std::abs(w[l]));
+      if (largest > 0) {
+        T squares = 0;
+        for (std::size_t l = 0; l < d; ++l) squares += (w[l] / largest) * (w[l] / largest);
+        r = bug == Bug::norm_without_sqrt ? squares * largest * largest : std::sqrt(squares) * largest;
+      }
       const T lambda = static_cast<T>(s.lambda);
       if (!logistic) {
         value = lambda * (r - 1) * (r - 1);
-        if (r > 0) extra = T(2) * (r - 1) / r;
+        extra = T(2) * (r - 1);
+        norm = r;
         outer = lambda;
         per_sample = false;
         break;
@@ -375,7 +380,8 @@ NamedArrays<double> plain(const Case& c, Bug bug) {
         gamma.push_back(h * ag);
       }
       value = lambda * value / count;
-      if (r > 0) extra = msum / r;
+      extra = msum;
+      norm = r;
       outer = lambda;
       break;
     }
@@ -385,7 +391,8 @@ NamedArrays<double> plain(const Case& c, Bug bug) {
   for (std::size_t l = 0; l < d; ++l) {
     std::vector<T> column(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) column[r] = kappa[r] * rows[r][l];
-    grad_w[l] = finish(grouped(column) + extra * w[l]);
+    const T rows_part = grouped(column);
+    grad_w[l] = finish(norm > 0 ? rows_part + extra * (w[l] / norm) : rows_part);
   }
   const T grad_b = finish(grouped(kappa));
   T gamma_sum = 0;

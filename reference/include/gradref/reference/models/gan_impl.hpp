@@ -6,7 +6,7 @@
 // Every objective is written as a sum over rows r of phi_r(w . f_r + b) (f_r a row of
 // features: x_i, g_j or xhat_i), divided by M. With kappa_r = phi_r' (the coefficient of
 // row r's score, before the division),
-//   grad_w = (sum_r kappa_r f_r + extra w) / M,  grad_b = sum_r kappa_r / M,
+//   grad_w = (sum_r kappa_r f_r + extra w / ||w||) / M,  grad_b = sum_r kappa_r / M,
 // and through g_j (d s_j / d g_j = w):
 //   grad_A = w (sum_j gamma_j z_j)^T / M,  grad_c = w sum_j gamma_j / M,
 // gamma_j the coefficient of g_j's score (kappa of its row, times (1 - a_j) for xhat).
@@ -22,7 +22,7 @@
 //                     grad_b = 0 exactly); logistic f = D: kappa = +-D(1 - D).
 //   gradient_penalty, affine critic: grad_x f = w, the value is lambda (||w|| - 1)^2 (the
 //                     samples do not enter: grad_b, grad_A, grad_c are 0) and
-//                     grad_w = lambda (2 (||w|| - 1) / ||w||) w; no division by M.
+//                     grad_w = lambda (2 (||w|| - 1)) (w / ||w||); no division by M.
 //   gradient_penalty, logistic D: xhat_i = a_i x_i + (1 - a_i) g_i, u_i = w . xhat_i + b,
 //                     D_i = sigma(u_i), q_i = D_i (1 - D_i) = sigma'(u_i), grad_x D(xhat_i) = q_i w,
 //                     so ||grad_x D|| = q_i r (r = ||w||), e_i = q_i r - 1 and
@@ -34,11 +34,14 @@
 //                       dP/dg_i = (lambda / M) m_i r (1 - 2 D_i) (1 - a_i) w
 //                     (g_i enters through xhat_i = a_i x_i + (1 - a_i) g_i), i.e. kappa_i = h_i =
 //                     m_i r (1 - 2 D_i) on the row xhat_i, gamma_i = h_i (1 - a_i), extra =
-//                     sum_i m_i / r. Dropping h (D (1 - D) held constant in w and b) leaves only
-//                     the extra term: the wrong variant no_second_derivative.
+//                     sum_i m_i, times the unit vector w / r (formed first: sum m / r would
+//                     overflow float32 for |w| near 2^-146). Dropping h (D (1 - D) held
+//                     constant in w and b) leaves only the extra term: the wrong variant
+//                     no_second_derivative.
 // At w = 0, ||w|| has no derivative; the reference takes the subgradient 0 for w / ||w||
 // (as PyTorch's norm backward does), and it is a value only generators avoid.
 //
+// ||w|| is computed scaled by max |w_l| (no underflow of w_l^2 for tiny w).
 // D and 1 - D from e = exp(-|u|), r = 1 / (1 + e): D = r, 1 - D = e r for u >= 0 (and
 // swapped for u < 0), q = e r^2; no 1 - D is formed by subtraction. The order of operations
 // below is a float kernel's; the Tracked instantiation analyses it.
@@ -96,6 +99,7 @@ T score(const Array<T>& w, const T* row, const T& b) {
 template <class T>
 GanResult<T> gan(const spec::Gan& s, const Array<T>& x, const Array<T>& z, const GanParams<T>& p,
                  const Array<T>* a) {
+  using std::abs;
   using std::sqrt;
   using spec::GanObjective;
   namespace detail = gan_detail;
@@ -121,7 +125,8 @@ GanResult<T> gan(const spec::Gan& s, const Array<T>& x, const Array<T>& z, const
   std::vector<const T*> rows;
   std::vector<T> kappa, gamma, terms;
   Array<T> xhat;
-  T value(0.0), extra(0.0);  // grad_w gets extra * w
+  T value(0.0), extra(0.0);  // grad_w gets extra * (w / norm)
+  T norm(0.0);                // ||w|| (the penalty only)
   std::optional<T> lambda;    // the penalty's weight
   bool per_sample = true;     // the objective is a mean over the M samples
   // Rows [0, real_rows) are x's, the rest g's or xhat's: each group is summed on its own
@@ -191,14 +196,25 @@ GanResult<T> gan(const spec::Gan& s, const Array<T>& x, const Array<T>& z, const
       value = grouped(terms) / count;
       break;
     case GanObjective::gradient_penalty: {
-      std::vector<T> squares;
-      for (std::int64_t l = 0; l < d; ++l) squares.push_back(p.w[l] * p.w[l]);
-      const T r = sqrt(sum(std::span<const T>(squares)));
+      // r = ||w||, scaled by the largest |w_l| as BLAS nrm2 and hypot do: unscaled, w_l^2
+      // underflows for |w_l| < 2^-75 (float32) and a kernel's norm would be 0.
+      T largest(0.0);
+      for (std::int64_t l = 0; l < d; ++l) largest = maximum(largest, abs(p.w[l]));
+      T r(0.0);
+      if (largest > T(0.0)) {
+        std::vector<T> squares;
+        for (std::int64_t l = 0; l < d; ++l) {
+          const T scaled = p.w[l] / largest;
+          squares.push_back(scaled * scaled);
+        }
+        r = sqrt(sum(std::span<const T>(squares))) * largest;
+      }
       lambda = T(s.lambda);
       if (!logistic) {
         const T e = r - T(1.0);
         value = *lambda * (e * e);
-        if (r > T(0.0)) extra = (T(2.0) * e) / r;
+        extra = T(2.0) * e;
+        norm = r;
         per_sample = false;
         break;
       }
@@ -220,7 +236,8 @@ GanResult<T> gan(const spec::Gan& s, const Array<T>& x, const Array<T>& z, const
         gamma.push_back(h * bi);
       }
       value = (*lambda * sum(std::span<const T>(terms))) / count;
-      if (r > T(0.0)) extra = sum(std::span<const T>(ms)) / r;
+      extra = sum(std::span<const T>(ms));
+      norm = r;
       break;
     }
   }
@@ -236,7 +253,8 @@ GanResult<T> gan(const spec::Gan& s, const Array<T>& x, const Array<T>& z, const
   std::vector<T> column(rows.size(), T(0.0));
   for (std::int64_t l = 0; l < d; ++l) {
     for (std::size_t r = 0; r < rows.size(); ++r) column[r] = kappa[r] * rows[r][l];
-    out.grad_w[l] = finish(grouped(column) + extra * p.w[l]);
+    const T rows_part = grouped(column);
+    out.grad_w[l] = finish(norm > T(0.0) ? rows_part + extra * (p.w[l] / norm) : rows_part);
   }
   out.grad_b[0] = finish(grouped(kappa));
   // sum_j gamma_j z_j and sum_j gamma_j, then the outer product with w.
