@@ -9,7 +9,8 @@
 // form is positive definite, b x^2 -+ a b x y + a y^2 >= min(a, b)(1 - max(a, b)/2)(x^2 + y^2),
 // so the iterates stay on a bounded ellipse.
 //
-// Exactness. Rates are dyadic m / 2^j (j <= 4), starts are multiples of 2^-10 below 2^10.
+// Exactness. Rates are dyadic m / 2^j (j <= 4), starts are multiples of 2^-10 below 2^10,
+// runs up to 200 steps.
 // Every iterate after t steps is then a multiple of 2^-s, s = 10 + 8 t, and each check
 // (squares, products with a and b) a multiple of 2^-(2 s + 8). At kExactBits a value that
 // is such a multiple and below 2^(kExactBits - denominator bits) is representable, so the
@@ -53,7 +54,7 @@ rc::Gen<Instance> instances(spec::UpdateOrder order) {
     x.dynamics.order = order;
     x.dynamics.lr_generator = *dyadic_rate();
     x.dynamics.lr_discriminator = *rc::gen::arbitrary<bool>() ? x.dynamics.lr_generator : *dyadic_rate();
-    x.dynamics.steps = *rc::gen::inRange<std::int64_t>(1, 65);
+    x.dynamics.steps = *rc::gen::inRange<std::int64_t>(1, 201);
     const auto coordinate = rc::gen::map(rc::gen::inRange(-(1 << 20), (1 << 20) + 1),
                                          [](int k) { return std::ldexp(k, -10); });
     x.x0 = *coordinate;
