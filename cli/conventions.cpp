@@ -51,6 +51,7 @@ std::string title(const std::string& kind) {
   if (kind == "schedule") return "Learning-rate schedules";
   if (kind == "line_search") return "Line searches";
   if (kind == "objective") return "Test objectives";
+  if (kind == "model") return "Models";
   return kind;
 }
 
