@@ -89,15 +89,15 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
      "aten/src/ATen/native/cpu/Activation.cpp (softplus_kernel: (x * beta) > threshold ? x : "
      "log1p(exp(x * beta)) / beta; leaky_relu_backward_kernel: x > 0 ? g : g * negval; threshold_kernel, "
      "which relu's backward threshold_backward(grad, result, 0) in tools/autograd/derivatives.yaml runs: "
-     "x <= 0 gives 0); PyTorch 2.x",
+     "x <= 0 gives 0); read at pytorch/pytorch 02def0c",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
        s.function = f;
      }},
     {"jax",
-     "jax/_src/nn/functions.py: relu's custom jvp select(x > 0, g, 0); leaky_relu where(x >= 0, x, "
-     "negative_slope * x), negative_slope=1e-2; softplus logaddexp(x, 0) (no threshold, beta 1)",
+     "jax/_src/nn/functions.py, read at jax-ml/jax cec06d1: relu's custom jvp select(x > 0, g, 0); leaky_relu "
+     "where(x >= 0, x, negative_slope * x), negative_slope=1e-2; softplus logaddexp(x, 0) (no threshold, beta 1)",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
@@ -108,7 +108,8 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
     {"keras",
      "keras/src/activations/activations.py (leaky_relu negative_slope=0.2; the LeakyReLU layer's default is 0.3, "
      "keras/src/layers/activations/leaky_relu.py); keras/src/backend/tensorflow/nn.py (tf.nn.relu, "
-     "tf.nn.leaky_relu, tf.math.softplus), Keras 3 on its default TensorFlow backend",
+     "tf.nn.leaky_relu, tf.math.softplus), Keras 3 on its default TensorFlow backend, read at keras-team/keras "
+     "3422977",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
@@ -155,11 +156,13 @@ inline void validate(const GeluTanh&) {}
 inline constexpr std::array<Preset<GeluTanh>, 5> gelu_tanh_presets{{
     {"pytorch",
      "torch.nn.functional.gelu(approximate='tanh'): aten/src/ATen/native/cpu/Activation.cpp GeluKernelImpl, "
-     "GeluBackwardKernelImpl (kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715); PyTorch 2.x",
+     "GeluBackwardKernelImpl (kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715); read at pytorch/pytorch 02def0c",
      [](GeluTanh& s) { s = GeluTanh{}; }},
-    {"jax", "jax/_src/nn/functions.py gelu(approximate=True), the default",
+    {"jax", "jax/_src/nn/functions.py gelu(approximate=True), the default; read at jax-ml/jax cec06d1",
      [](GeluTanh& s) { s = GeluTanh{}; }},
-    {"keras", "keras/src/backend/tensorflow/nn.py gelu(approximate=True) -> tf.nn.gelu; keras.ops.gelu's default",
+    {"keras",
+     "keras/src/ops/nn.py gelu(x, approximate=True), the default of keras.ops.gelu (keras.activations.gelu's is "
+     "False); keras/src/backend/tensorflow/nn.py -> tf.nn.gelu; read at keras-team/keras 3422977",
      [](GeluTanh& s) { s = GeluTanh{}; }},
     {"tensorflow", "tensorflow/python/ops/nn_ops.py gelu(approximate=True)", [](GeluTanh& s) { s = GeluTanh{}; }},
     {"textbook", "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), 2016, sec. 2: the tanh approximation",
