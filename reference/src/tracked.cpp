@@ -1,5 +1,6 @@
 #include "gradref/reference/tracked.hpp"
 #include "gradref/reference/tracked_trig.hpp"
+#include "tracked_rounding.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,11 +8,7 @@
 
 namespace gradref {
 
-namespace {
-
-thread_local RoundingModel current_model;
-
-Format coarser(Format a, Format b) { return std::max(a, b); }
+namespace detail {
 
 Real round_in(const Real& x, Format f) {
   return f == Format::float32 ? exact(static_cast<double>(round_to_float(x))) : exact(round_to_double(x));
@@ -19,19 +16,7 @@ Real round_in(const Real& x, Format f) {
 
 Real infinity() { return Real(std::numeric_limits<double>::infinity()); }
 
-/// The operand as the kernel holds it in format f: a finer value is rounded once.
-Tracked in_format(const Tracked& x, Format f) {
-  if (x.format() == f || f == Format::float64) return x;
-  if (x.error() == 0) return Tracked(x.value(), abs(round_in(x.value(), f) - x.value()), f);
-  Real err = x.error() + unit_roundoff(f) * (abs(x.value()) + x.error()) + underflow_unit(f);
-  return Tracked(x.value(), err, f);
-}
-
-/// Result r of an operation whose inputs carry propagated error p, rounded in f.
-/// `ulps` > 0 for math-library functions, 0 for correctly rounded operations;
-/// `exact_underflow` for + and -, whose underflowing results are exact.
-Tracked rounded(const Real& r, const Real& p, Format f, double ulps = 0, bool exact_underflow = false,
-                double absolute_floor = 0) {
+Tracked rounded(const Real& r, const Real& p, Format f, double ulps, bool exact_underflow, double absolute_floor) {
   Real err;
   if (isnan(r) || isnan(p)) return Tracked(r, infinity(), f);
   if (p == 0 && ulps == 0) {
@@ -45,6 +30,26 @@ Tracked rounded(const Real& r, const Real& p, Format f, double ulps = 0, bool ex
   }
   if (abs(r) + err > largest_finite(f)) err = infinity();  // the kernel may overflow
   return Tracked(r, err, f);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::infinity;
+using detail::round_in;
+using detail::rounded;
+
+thread_local RoundingModel current_model;
+
+Format coarser(Format a, Format b) { return std::max(a, b); }
+
+/// The operand as the kernel holds it in format f: a finer value is rounded once.
+Tracked in_format(const Tracked& x, Format f) {
+  if (x.format() == f || f == Format::float64) return x;
+  if (x.error() == 0) return Tracked(x.value(), abs(round_in(x.value(), f) - x.value()), f);
+  Real err = x.error() + unit_roundoff(f) * (abs(x.value()) + x.error()) + underflow_unit(f);
+  return Tracked(x.value(), err, f);
 }
 
 }  // namespace
