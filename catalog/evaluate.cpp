@@ -41,15 +41,18 @@ CertifiedOutputs evaluate_once(const Entry& entry, const Case& c, unsigned bits)
   ScopedPrecision precision(2 * bits);
   CertifiedOutputs out;
   out.bits = bits;
-  for (const Port& port : entry.outputs) {
-    auto it = high.find(port.name);
-    if (it == high.end()) continue;  // optional output absent under this spec
-    const Array<Real>& hi = it->second;
-    const Array<Real>& lo = low.at(port.name);
-    CertifiedArray arr{hi.shape(), {}};
-    for (std::int64_t i = 0; i < hi.size(); ++i) arr.values.push_back(certify(lo[i], hi[i], bits));
-    out.outputs.emplace_back(port.name, std::move(arr));
-  }
+  for (const Port& port : entry.outputs)
+    for (std::int64_t l = is_port_family(port) ? 1 : 0;; ++l) {  // a family: name_1, name_2, ... while present
+      const std::string name = port_member(port, l);
+      auto it = high.find(name);
+      if (it == high.end()) break;  // optional output absent under this spec, or the family's end
+      const Array<Real>& hi = it->second;
+      const Array<Real>& lo = low.at(name);
+      CertifiedArray arr{hi.shape(), {}};
+      for (std::int64_t i = 0; i < hi.size(); ++i) arr.values.push_back(certify(lo[i], hi[i], bits));
+      out.outputs.emplace_back(name, std::move(arr));
+      if (l == 0) break;
+    }
   return out;
 }
 

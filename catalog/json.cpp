@@ -79,7 +79,7 @@ std::string names_of(const std::vector<Port>& ports) {
 
 const Port* port_named(const std::vector<Port>& ports, const std::string& name) {
   for (const Port& p : ports)
-    if (p.name == name) return &p;
+    if (port_matches(p, name)) return &p;
   return nullptr;
 }
 
@@ -266,10 +266,10 @@ Case case_from_json(const Json& j) {
   for (const auto& item : inputs.items()) {
     const Port* port = port_named(entry.inputs, item.key());
     if (!port) throw InvalidInput(op, "inputs." + item.key(), "unknown", "one of: " + names_of(entry.inputs));
-    c.inputs.emplace(port->name, array_from_json(item.value(), *port, op));
+    c.inputs.emplace(item.key(), array_from_json(item.value(), *port, op));
   }
   for (const Port& port : entry.inputs)
-    if (!port.optional && !c.inputs.contains(port.name))
+    if (!port.optional && !is_port_family(port) && !c.inputs.contains(port.name))
       throw InvalidInput(op, "inputs." + port.name, "missing",
                          "an array " + port.shape + ": {\"shape\": [...], \"data\": [...]}");
   return c;

@@ -5,6 +5,37 @@
 
 namespace gradref::catalog {
 
+namespace {
+constexpr const char* kLayerIndex = "<l>";
+}  // namespace
+
+bool is_port_family(const Port& port) { return port.name.find(kLayerIndex) != std::string::npos; }
+
+std::int64_t port_index(const Port& port, const std::string& name) {
+  const std::size_t at = port.name.find(kLayerIndex);
+  if (at == std::string::npos) return name == port.name ? 0 : -1;
+  const std::string prefix = port.name.substr(0, at), suffix = port.name.substr(at + 3);
+  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return -1;
+  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.size() > 9 || digits[0] < '1' || digits[0] > '9') return -1;
+  std::int64_t l = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9') return -1;
+    l = 10 * l + (ch - '0');
+  }
+  return l;
+}
+
+bool port_matches(const Port& port, const std::string& name) { return port_index(port, name) >= 0; }
+
+std::string port_member(const Port& port, std::int64_t l) {
+  const std::size_t at = port.name.find(kLayerIndex);
+  if (at == std::string::npos) return port.name;
+  return port.name.substr(0, at) + std::to_string(l) + port.name.substr(at + 3);
+}
+
 const Array<Real>& input(const Case& c, const std::string& name) {
   auto it = c.inputs.find(name);
   if (it == c.inputs.end()) throw InvalidInput(c.op, "inputs." + name, "missing", "an array named " + name);

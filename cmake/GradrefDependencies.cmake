@@ -3,6 +3,7 @@
 find_package(Boost 1.74 REQUIRED CONFIG)            # Multiprecision, Math (header-only)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)  # the fast layers' matrix products (cblas)
 find_package(hwy REQUIRED CONFIG)
 find_package(nlohmann_json REQUIRED CONFIG)
 find_package(CLI11 REQUIRED CONFIG)

@@ -5,6 +5,7 @@
 //
 // The uniform form of an op is a spec (JSON object) plus named arrays in, named
 // arrays out; that is also the JSON the CLI reads and writes.
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <map>
@@ -38,7 +39,9 @@ struct Case {
 /// How RapidCheck prints a counterexample: the case's JSON (exact values).
 void showValue(const Case& c, std::ostream& os);
 
-/// A named input or output.
+/// A named input or output. A name containing `<l>` stands for a family of ports,
+/// one per layer: "weight_<l>" is weight_1, weight_2, ...; how many the spec
+/// decides (mlp's `layers`), and the op refuses missing or extra members itself.
 struct Port {
   std::string name;
   std::string shape;  ///< symbolic, e.g. "[N, C]", "[steps, *param]", "[]"
@@ -46,6 +49,15 @@ struct Port {
   bool integer = false;   ///< values are integers (class indices, step counters)
   bool optional = false;  ///< present only under some spec settings (e.g. amsgrad)
 };
+
+/// Whether `name` is the port's name, or a member of its family: `<l>` replaced by
+/// a positive integer written without leading zeros (weight_<l>: weight_1, weight_12).
+bool port_matches(const Port& port, const std::string& name);
+/// The l of a family member's name (port_matches must hold); 0 for a plain port.
+std::int64_t port_index(const Port& port, const std::string& name);
+/// The port's name with `<l>` replaced by l (the name itself for a plain port).
+std::string port_member(const Port& port, std::int64_t l);
+bool is_port_family(const Port& port);
 
 /// A spec field as `gradref ops` lists it.
 struct Field {
@@ -81,6 +93,8 @@ struct WrongVariant {
 /// `gradient` holds d(sum of `value`) / d `input`, or, when `cotangent` names an
 /// input, d(sum of cotangent * value) / d `input` (a vector-Jacobian product, as
 /// backprop through a non-scalar op reports it): checked by finite differences.
+/// An entry whose value or gradient the case's spec does not produce, or whose
+/// cotangent the case does not take, is skipped.
 struct Gradient {
   std::string value;
   std::string input;
