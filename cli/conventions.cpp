@@ -52,6 +52,7 @@ std::string title(const std::string& kind) {
   if (kind == "line_search") return "Line searches";
   if (kind == "objective") return "Test objectives";
   if (kind == "graph") return "Computation graphs";
+  if (kind == "model") return "Models";
   return kind;
 }
 

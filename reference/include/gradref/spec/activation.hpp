@@ -83,20 +83,21 @@ inline void validate(const Activation& s) {
 }
 
 /// The framework defaults of every parameter; `function` is the caller's.
-inline constexpr std::array<Preset<Activation>, 4> activation_presets{{
+inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
     {"pytorch",
      "torch/nn/modules/activation.py (LeakyReLU negative_slope=0.01, Softplus beta=1.0 threshold=20.0); "
-     "aten/src/ATen/native/cpu/Activation.cpp (leaky_relu_backward_kernel: x > 0 ? g : g * negval; "
-     "softplus_kernel, softplus_backward_kernel); aten/src/ATen/native/Activation.cpp threshold_backward "
-     "(relu: x <= 0 gives 0); PyTorch 2.x",
+     "aten/src/ATen/native/cpu/Activation.cpp (softplus_kernel: (x * beta) > threshold ? x : "
+     "log1p(exp(x * beta)) / beta; leaky_relu_backward_kernel: x > 0 ? g : g * negval; threshold_kernel, "
+     "which relu's backward threshold_backward(grad, result, 0) in tools/autograd/derivatives.yaml runs: "
+     "x <= 0 gives 0); read at pytorch/pytorch 02def0c",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
        s.function = f;
      }},
     {"jax",
-     "jax/_src/nn/functions.py: relu's custom jvp select(x > 0, g, 0); leaky_relu where(x >= 0, x, "
-     "negative_slope * x), negative_slope=1e-2; softplus logaddexp(x, 0) (no threshold, beta 1)",
+     "jax/_src/nn/functions.py, read at jax-ml/jax cec06d1: relu's custom jvp select(x > 0, g, 0); leaky_relu "
+     "where(x >= 0, x, negative_slope * x), negative_slope=1e-2; softplus logaddexp(x, 0) (no threshold, beta 1)",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
@@ -107,7 +108,8 @@ inline constexpr std::array<Preset<Activation>, 4> activation_presets{{
     {"keras",
      "keras/src/activations/activations.py (leaky_relu negative_slope=0.2; the LeakyReLU layer's default is 0.3, "
      "keras/src/layers/activations/leaky_relu.py); keras/src/backend/tensorflow/nn.py (tf.nn.relu, "
-     "tf.nn.leaky_relu, tf.math.softplus), Keras 3 on its default TensorFlow backend",
+     "tf.nn.leaky_relu, tf.math.softplus), Keras 3 on its default TensorFlow backend, read at keras-team/keras "
+     "3422977",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
@@ -117,12 +119,23 @@ inline constexpr std::array<Preset<Activation>, 4> activation_presets{{
      }},
     {"tensorflow",
      "tensorflow/python/ops/nn_ops.py leaky_relu (alpha=0.2); tensorflow/core/kernels/relu_op_functor.h "
-     "(ReluGrad: x > 0 ? g : 0; LeakyReluGrad: x > 0 ? g : alpha g); tensorflow/core/kernels/softplus_op.h",
+     "(ReluGrad: g * (x > 0); LeakyReluGrad: x > 0 ? g : g * alpha); tensorflow/core/kernels/softplus_op.h "
+     "(no beta; its dtype-dependent cut-offs are a deviation, not a field)",
      [](Activation& s) {
        const ActivationFunction f = s.function;
        s = Activation{};
        s.function = f;
        s.negative_slope = 0.2;
+       s.use_threshold = false;
+     }},
+    {"textbook",
+     "Goodfellow, Bengio & Courville, Deep Learning (2016), sec. 6.3: leaky ReLU slope 0.01 (Maas et al. 2013), "
+     "softplus log(1 + e^x) without threshold (sec. 3.10); at the kink implementations return a one-sided "
+     "derivative: left here",
+     [](Activation& s) {
+       const ActivationFunction f = s.function;
+       s = Activation{};
+       s.function = f;
        s.use_threshold = false;
      }},
 }};
@@ -140,16 +153,20 @@ struct GeluTanh {
 
 inline void validate(const GeluTanh&) {}
 
-inline constexpr std::array<Preset<GeluTanh>, 4> gelu_tanh_presets{{
+inline constexpr std::array<Preset<GeluTanh>, 5> gelu_tanh_presets{{
     {"pytorch",
      "torch.nn.functional.gelu(approximate='tanh'): aten/src/ATen/native/cpu/Activation.cpp GeluKernelImpl, "
-     "GeluBackwardKernelImpl (kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715); PyTorch 2.x",
+     "GeluBackwardKernelImpl (kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715); read at pytorch/pytorch 02def0c",
      [](GeluTanh& s) { s = GeluTanh{}; }},
-    {"jax", "jax/_src/nn/functions.py gelu(approximate=True), the default",
+    {"jax", "jax/_src/nn/functions.py gelu(approximate=True), the default; read at jax-ml/jax cec06d1",
      [](GeluTanh& s) { s = GeluTanh{}; }},
-    {"keras", "keras/src/backend/tensorflow/nn.py gelu(approximate=True) -> tf.nn.gelu; keras.ops.gelu's default",
+    {"keras",
+     "keras/src/ops/nn.py gelu(x, approximate=True), the default of keras.ops.gelu (keras.activations.gelu's is "
+     "False); keras/src/backend/tensorflow/nn.py -> tf.nn.gelu; read at keras-team/keras 3422977",
      [](GeluTanh& s) { s = GeluTanh{}; }},
     {"tensorflow", "tensorflow/python/ops/nn_ops.py gelu(approximate=True)", [](GeluTanh& s) { s = GeluTanh{}; }},
+    {"textbook", "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), 2016, sec. 2: the tanh approximation",
+     [](GeluTanh& s) { s = GeluTanh{}; }},
 }};
 inline const auto& presets_of(const GeluTanh*) { return gelu_tanh_presets; }
 

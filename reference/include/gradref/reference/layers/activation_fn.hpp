@@ -20,6 +20,13 @@
 //               k = sqrt(2/pi), c = 0.044715, c3 = 3 * c (rounded once, as a per-call scalar)
 // Every branch tests an exact value (the kernel's inputs are exact). The stable
 // sigmoid and softplus never overflow for a finite x.
+//
+// Three of these forms cancel: 1 + erf(u) and 1 + tanh(y) for large negative
+// arguments, 1 - t * t for large |x|. A kernel loses only what its error bound
+// allows there (the bound is absolute, a few ULPs of 1), but an exact evaluation
+// would lose every digit at any fixed precision and certify a wrong 0. So Real
+// evaluates the same quantities as erfc(-u), 2 / (1 + exp(-2 y)) and
+// 1 / cosh(x)^2, which do not cancel, and Tracked keeps the kernel's forms.
 #include <cmath>
 #include <type_traits>
 
@@ -86,6 +93,35 @@ T scaled(const spec::Activation& s, const T& x) {
   return s.beta == 1.0 ? x : x * T(s.beta);
 }
 
+/// 1 + erf(u).
+template <class T>
+T one_plus_erf(const T& u) {
+  using std::erf;
+  using std::erfc;
+  if constexpr (std::is_same_v<T, Real>) return erfc(-u);
+  else return T(1.0) + erf(u);
+}
+
+/// 1 + tanh(y), from t = tanh(y).
+template <class T>
+T one_plus_tanh(const T& y, const T& t) {
+  using std::exp;
+  if constexpr (std::is_same_v<T, Real>) return 2 / (1 + exp(-2 * y));
+  else return T(1.0) + t;
+}
+
+/// 1 - tanh(y)^2, from t = tanh(y).
+template <class T>
+T one_minus_tanh_squared(const T& y, const T& t) {
+  using std::cosh;
+  if constexpr (std::is_same_v<T, Real>) {
+    const Real c = cosh(y);
+    return 1 / (c * c);
+  } else {
+    return T(1.0) - t * t;
+  }
+}
+
 template <class T>
 bool above_threshold(const spec::Activation& s, const T& z) {
   return s.use_threshold && z > T(s.threshold);
@@ -99,8 +135,8 @@ T gelu_tanh_value(const T& x) {
   using std::tanh;
   namespace d = activation_detail;
   const T x2 = x * x;
-  const T t = tanh(d::sqrt_two_over_pi<T>() * (x + d::held<T>(d::kappa()) * (x2 * x)));
-  return (T(0.5) * x) * (T(1.0) + t);
+  const T y = d::sqrt_two_over_pi<T>() * (x + d::held<T>(d::kappa()) * (x2 * x));
+  return (T(0.5) * x) * d::one_plus_tanh(y, tanh(y));
 }
 
 /// The exact derivative of gelu_tanh_value at x.
@@ -112,16 +148,15 @@ T gelu_tanh_derivative(const T& x) {
   const T c = d::held<T>(d::kappa());
   const T c3 = T(3.0) * c;
   const T x2 = x * x;
-  const T t = tanh(k * (x + c * (x2 * x)));
+  const T y = k * (x + c * (x2 * x));
+  const T t = tanh(y);
   const T h = T(0.5) * x;
-  const T one_plus_t = T(1.0) + t;
-  return T(0.5) * one_plus_t + (h * (T(1.0) - t * t)) * (k * (T(1.0) + c3 * x2));
+  return T(0.5) * d::one_plus_tanh(y, t) + (h * d::one_minus_tanh_squared(y, t)) * (k * (T(1.0) + c3 * x2));
 }
 
 /// f(x) for the spec's function.
 template <class T>
 T activation_value(const spec::Activation& s, const T& x) {
-  using std::erf;
   using std::log1p;
   using std::tanh;
   namespace d = activation_detail;
@@ -139,10 +174,7 @@ T activation_value(const spec::Activation& s, const T& x) {
       const T sum = maximum(z, T(0.0)) + log1p(e);
       return s.beta == 1.0 ? sum : sum / T(s.beta);
     }
-    case F::gelu: {
-      const T c = T(0.5) * (T(1.0) + erf(x * d::sqrt_half<T>()));
-      return x * c;
-    }
+    case F::gelu: return x * (T(0.5) * d::one_plus_erf(x * d::sqrt_half<T>()));
   }
   return x;
 }
@@ -151,7 +183,6 @@ T activation_value(const spec::Activation& s, const T& x) {
 /// slope of the side the spec names.
 template <class T>
 T activation_derivative(const spec::Activation& s, const T& x) {
-  using std::erf;
   using std::exp;
   using std::tanh;
   namespace d = activation_detail;
@@ -166,10 +197,7 @@ T activation_derivative(const spec::Activation& s, const T& x) {
     case F::leaky_relu:
       if (x == zero) return s.leaky_relu_derivative_at_zero == KinkSide::right ? one : T(s.negative_slope);
       return x > zero ? one : T(s.negative_slope);
-    case F::tanh: {
-      const T t = tanh(x);
-      return one - t * t;
-    }
+    case F::tanh: return d::one_minus_tanh_squared(x, tanh(x));
     case F::sigmoid: {
       const d::LogisticParts<T> p = d::logistic_parts(x);
       return (p.e * p.r) * p.r;
@@ -180,7 +208,7 @@ T activation_derivative(const spec::Activation& s, const T& x) {
       return d::logistic(z);
     }
     case F::gelu: {
-      const T c = T(0.5) * (one + erf(x * d::sqrt_half<T>()));
+      const T c = T(0.5) * d::one_plus_erf(x * d::sqrt_half<T>());
       return c + x * (d::inv_sqrt_two_pi<T>() * exp((x * x) * T(-0.5)));
     }
   }
