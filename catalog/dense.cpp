@@ -82,16 +82,21 @@ enum class Draw {
   hard,        ///< any spec; hard values one case in four; sometimes several gemm blocks or long dot products
   moderate,    ///< small shapes, ordinary values: the finite differences
   bias_batch,  ///< bias on, N >= 2: where a bias gradient that is not the batch sum shows
+  variant,     ///< as hard, in shapes up to 8: the wrong variants' bugs show at any size, while the long
+               ///< products cost minutes per variant in the sanitizer build
 };
 
 rc::Gen<Case> cases(Dtype dtype, Draw draw) {
   return rc::gen::exec([=] {
     const bool small = draw == Draw::moderate;
+    const auto extent = [draw](std::int64_t most, std::int64_t large_lo, std::int64_t large_hi) {
+      return draw == Draw::hard ? *layers::extent(most, large_lo, large_hi)
+                                : *rc::gen::inRange<std::int64_t>(1, most + 1);
+    };
     const std::int64_t batch = std::max<std::int64_t>(draw == Draw::bias_batch ? 2 : 1,
-                                                      small ? *rc::gen::inRange<std::int64_t>(1, 5)
-                                                            : *layers::extent(6, 60, 140));
-    const std::int64_t in = small ? *rc::gen::inRange<std::int64_t>(1, 5) : *layers::extent(8, 60, 200);
-    const std::int64_t out = small ? *rc::gen::inRange<std::int64_t>(1, 5) : *layers::extent(8, 60, 140);
+                                                      small ? *rc::gen::inRange<std::int64_t>(1, 5) : extent(6, 60, 140));
+    const std::int64_t in = small ? *rc::gen::inRange<std::int64_t>(1, 5) : extent(8, 60, 200);
+    const std::int64_t out = small ? *rc::gen::inRange<std::int64_t>(1, 5) : extent(8, 60, 140);
     const bool bias = draw == Draw::bias_batch || *rc::gen::arbitrary<bool>();
     const WeightLayout layout = *rc::gen::arbitrary<bool>() ? WeightLayout::out_in : WeightLayout::in_out;
     const layers::Magnitude magnitude = small ? layers::Magnitude::ordinary : *layers::magnitudes();
@@ -111,6 +116,7 @@ rc::Gen<Case> cases(Dtype dtype, Draw draw) {
 rc::Gen<Case> generate(Dtype dtype) { return cases(dtype, Draw::hard); }
 rc::Gen<Case> generate_moderate(Dtype dtype) { return cases(dtype, Draw::moderate); }
 rc::Gen<Case> generate_bias_batch(Dtype dtype) { return cases(dtype, Draw::bias_batch); }
+rc::Gen<Case> generate_variant(Dtype dtype) { return cases(dtype, Draw::variant); }
 
 Case base_case() {
   Case c{Dense::op, spec_to_json(Dense{}), {}};
@@ -228,9 +234,9 @@ std::function<NamedArrays<double>(const Case&, Dtype)> with_bugs(Bugs bugs) {
 
 std::vector<WrongVariant> wrong_variants() {
   return {
-      {"backward_transposed_weight", "grad_input = g W^T: the backward pass reads W in the other layout", generate,
+      {"backward_transposed_weight", "grad_input = g W^T: the backward pass reads W in the other layout", generate_variant,
        with_bugs({.backward_transposed_weight = true})},
-      {"grad_weight_transposed", "grad_weight = x^T g stored where g^T x belongs (the other layout)", generate,
+      {"grad_weight_transposed", "grad_weight = x^T g stored where g^T x belongs (the other layout)", generate_variant,
        with_bugs({.grad_weight_transposed = true})},
       {"grad_bias_mean", "grad_bias averaged over the batch instead of summed", generate_bias_batch,
        with_bugs({.grad_bias_mean = true})},
@@ -238,7 +244,7 @@ std::vector<WrongVariant> wrong_variants() {
        with_bugs({.grad_bias_first_row = true})},
       {"bias_not_added", "the forward pass returns x W^T without + b", generate_bias_batch,
        with_bugs({.bias_not_added = true})},
-      {"float32_arithmetic", "a float64 kernel that computes in float32", generate,
+      {"float32_arithmetic", "a float64 kernel that computes in float32", generate_variant,
        [](const Case& c, Dtype) {
          Case rounded = c;
          for (auto& [name, a] : rounded.inputs)
