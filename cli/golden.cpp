@@ -210,7 +210,7 @@ GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer
     }
     GoldenCase g{c, {}, {}};
     try {
-      g.outputs = catalog::evaluate_certified(entry, c, default_bits);
+      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits);
     } catch (const InvalidInput&) {
       if (!forcing) throw;
       if (unforceable++ < forced_draws) continue;
