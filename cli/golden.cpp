@@ -54,6 +54,7 @@ constexpr int uncertified_draws = 20;
 struct GoldenOptions {
   std::string op;
   std::string preset;
+  std::string spec;
   std::string dtype = "float32";
   std::int64_t count = 0;
   std::uint64_t seed = 0;
@@ -75,20 +76,40 @@ Dtype parse_dtype(const std::string& name) {
   throw InvalidInput("gradref", "--dtype", name, "float32 or float64");
 }
 
-/// The fields on which the op's presets disagree, at `preset`'s values: what
-/// choosing the preset fixes (empty without a preset). Fields every preset
-/// leaves alike (hyperparameters, reductions) are drawn by the generator.
-Json forced_fields(const Entry& entry, const std::string& preset) {
+/// The fields on which the op's presets disagree, at `preset`'s values (what
+/// choosing the preset fixes), and the fields of `fixed` at theirs; {} for neither.
+/// Fields every preset leaves alike (hyperparameters, reductions) are drawn by
+/// the generator unless `fixed` names them.
+Json forced_fields(const Entry& entry, const std::string& preset, const Json& fixed) {
   Json forced = Json::object();
-  if (preset.empty()) return forced;
-  const Json chosen = entry.make_spec(Json::object(), preset);  // throws on an unknown preset
-  for (const auto& item : chosen.items())
-    for (const catalog::Preset& other : entry.presets)
-      if (entry.make_spec(Json::object(), other.name)[item.key()] != item.value()) {
-        forced[item.key()] = item.value();
-        break;
-      }
+  if (!preset.empty()) {
+    const Json chosen = entry.make_spec(Json::object(), preset);  // throws on an unknown preset
+    for (const auto& item : chosen.items())
+      for (const catalog::Preset& other : entry.presets)
+        if (entry.make_spec(Json::object(), other.name)[item.key()] != item.value()) {
+          forced[item.key()] = item.value();
+          break;
+        }
+  }
+  if (!fixed.empty()) {
+    // Validated (unknown fields, bad values) and in the spec's own JSON form.
+    const Json spec = entry.make_spec(fixed, preset);
+    for (const auto& item : fixed.items()) forced[item.key()] = spec.at(item.key());
+  }
   return forced;
+}
+
+Json parse_spec_option(const std::string& text) {
+  if (text.empty()) return Json::object();
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error&) {
+    throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
+  }
+  if (!j.is_object())
+    throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
+  return j;
 }
 
 bool has_fields(const Json& spec, const Json& forced) {
@@ -363,7 +384,7 @@ int run_golden(const GoldenOptions& o) {
   const Entry& entry = catalog::find(o.op);
   if (o.count < 0 || o.count > 100000)
     throw InvalidInput("gradref", "--count", std::to_string(o.count), "an integer in [0, 100000]");
-  const Json forced = forced_fields(entry, o.preset);
+  const Json forced = forced_fields(entry, o.preset, parse_spec_option(o.spec));
 
   Drawer drawer(entry.generator(dtype), o.seed);
   Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
@@ -415,6 +436,8 @@ Subcommand add_golden(CLI::App& parent) {
   cmd->add_option("--op", options->op, "the op (gradref ops)")->required();
   cmd->add_option("--preset", options->preset,
                   "fix the fields on which the op's presets disagree to this preset's values; other fields vary");
+  cmd->add_option("--spec", options->spec,
+                  "JSON object of spec fields to fix as well, e.g. '{\"eps_root\": 0}' (with --preset: on top of it)");
   cmd->add_option("--dtype", options->dtype, "float32 or float64: inputs held exactly, outputs rounded, bounds")
       ->capture_default_str();
   cmd->add_option("--count", options->count, "number of cases")->required();
