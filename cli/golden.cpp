@@ -42,8 +42,8 @@ constexpr int format_version = 1;
 // reference's own rounding, so comparing with the decimal stays sound; the 77
 // digits that 256 bits certify would double the size of a file.
 constexpr int max_digits = 40;
-// Draws per case that may be rejected for not having the preset's conventions
-// before a draw is given them instead; then draws that may fail to take them.
+// Draws per case that may be rejected for not having the forced fields' values
+// before a draw is given those values instead; then draws that may fail to take them.
 constexpr int matching_draws = 100;
 constexpr int forced_draws = 100;
 // Draws on which the generator gives up (a suchThat it cannot satisfy).
