@@ -28,6 +28,7 @@ Subcommand add_conventions(CLI::App& parent);
 Subcommand add_run(CLI::App& parent);
 Subcommand add_train(CLI::App& parent);
 Subcommand add_gan(CLI::App& parent);
+Subcommand add_golden(CLI::App& parent);
 
 /// Writes `j` and a newline to stdout: indented by 2, or on one line.
 void print_json(const catalog::Json& j, bool compact = false);

@@ -33,7 +33,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "gradref " GRADREF_VERSION);
   app.require_subcommand(1);
   const std::vector<Subcommand> commands = {add_ops(app),   add_eval(app),  add_conventions(app),
-                                           add_run(app),   add_train(app), add_gan(app)};
+                                           add_run(app),   add_train(app), add_gan(app),
+                                           add_golden(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,451 @@
+// gradref golden: random cases of one op with their certified reference outputs and
+// the error bound of the op's error model, as JSON or .npz (docs/golden.md).
+#include <mpfr.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "gradref/catalog/evaluate.hpp"
+#include "gradref/catalog/json.hpp"
+#include "gradref/spec/errors.hpp"
+#include "npz.hpp"
+
+namespace gradref::cli {
+
+namespace {
+
+using catalog::Case;
+using catalog::CertifiedOutputs;
+using catalog::CertifiedValue;
+using catalog::Dtype;
+using catalog::Entry;
+using catalog::Json;
+using catalog::NamedArrays;
+
+constexpr int format_version = 1;
+// Significant digits of the exact values written: a 40-digit decimal is within
+// 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|) each bound carries for the
+// reference's own rounding, so comparing with the decimal stays sound; the 77
+// digits that 256 bits certify would double the size of a file.
+constexpr int max_digits = 40;
+// Draws per case that may be rejected for not having the forced fields' values
+// before a draw is given those values instead; then draws that may fail to take them.
+constexpr int matching_draws = 100;
+constexpr int forced_draws = 100;
+// Draws on which the generator gives up (a suchThat it cannot satisfy).
+constexpr int failed_draws = 100;
+// Draws rejected because p = 4096 bits cannot certify the rounding of an output.
+constexpr int uncertified_draws = 20;
+
+struct GoldenOptions {
+  std::string op;
+  std::string preset;
+  std::string spec;
+  std::string dtype = "float32";
+  std::int64_t count = 0;
+  std::uint64_t seed = 0;
+  std::string output;
+};
+
+struct GoldenCase {
+  Case c;
+  CertifiedOutputs outputs;
+  NamedArrays<Real> bounds;  ///< per output: the error model's bound plus the reference's own slack
+};
+
+Dtype parse_dtype(const std::string& name) {
+  if (name == "float32") return Dtype::float32;
+  if (name == "float64") return Dtype::float64;
+  if (name == "bfloat16")
+    throw InvalidInput("gradref", "--dtype", name,
+                       "float32 or float64 (bfloat16 needs a bfloat16 error model, which the catalog does not have yet)");
+  throw InvalidInput("gradref", "--dtype", name, "float32 or float64");
+}
+
+/// The fields on which the op's presets disagree, at `preset`'s values (what
+/// choosing the preset fixes), and the fields of `fixed` at theirs; {} for neither.
+/// Fields every preset leaves alike (hyperparameters, reductions) are drawn by
+/// the generator unless `fixed` names them.
+Json forced_fields(const Entry& entry, const std::string& preset, const Json& fixed) {
+  Json forced = Json::object();
+  if (!preset.empty()) {
+    const Json chosen = entry.make_spec(Json::object(), preset);  // throws on an unknown preset
+    for (const auto& item : chosen.items())
+      for (const catalog::Preset& other : entry.presets)
+        if (entry.make_spec(Json::object(), other.name)[item.key()] != item.value()) {
+          forced[item.key()] = item.value();
+          break;
+        }
+  }
+  if (!fixed.empty()) {
+    // Validated (unknown fields, bad values) and in the spec's own JSON form.
+    const Json spec = entry.make_spec(fixed, preset);
+    for (const auto& item : fixed.items()) forced[item.key()] = spec.at(item.key());
+  }
+  return forced;
+}
+
+Json parse_spec_option(const std::string& text) {
+  if (text.empty()) return Json::object();
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error&) {
+    throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
+  }
+  if (!j.is_object())
+    throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
+  return j;
+}
+
+bool has_fields(const Json& spec, const Json& forced) {
+  for (const auto& item : forced.items())
+    if (!spec.contains(item.key()) || spec.at(item.key()) != item.value()) return false;
+  return true;
+}
+
+/// Gives the case the forced fields. An update rule's state follows the spec: slots
+/// the new spec drops are removed, slots it adds start where a framework starts
+/// them (Entry::initial_state). False if the spec is then invalid.
+bool force_fields(const Entry& entry, Case& c, const Json& forced) {
+  Json given = c.spec;
+  for (const auto& item : forced.items()) given[item.key()] = item.value();
+  Json spec;
+  try {
+    spec = entry.make_spec(given, "");
+  } catch (const InvalidInput&) {
+    return false;
+  }
+  if (entry.initial_state && c.inputs.contains("param")) {
+    const Shape& shape = c.inputs.at("param").shape();
+    const NamedArrays<Real> before = entry.initial_state(c.spec, shape);
+    const NamedArrays<Real> after = entry.initial_state(spec, shape);
+    for (const auto& [name, array] : before)
+      if (!after.contains(name)) c.inputs.erase(name);
+    for (const auto& [name, array] : after)
+      if (!before.contains(name)) c.inputs.insert_or_assign(name, array);
+  }
+  c.spec = std::move(spec);
+  return true;
+}
+
+/// Every non-integer input holds values of `dtype`.
+bool representable(const Entry& entry, const Case& c, Dtype dtype) {
+  for (const auto& [name, array] : c.inputs) {
+    bool integer = false;
+    for (const catalog::Port& p : entry.inputs) integer = integer || (catalog::port_matches(p, name) && p.integer);
+    if (integer) continue;
+    for (const Real& x : array.values()) {
+      if (isnan(x) || isinf(x)) continue;
+      if (dtype == Dtype::float32 ? exact(static_cast<double>(round_to_float(x))) != x : exact(round_to_double(x)) != x)
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Every finite output has a certified rounding in `dtype`.
+bool certified_in(const CertifiedOutputs& outputs, Dtype dtype) {
+  for (const auto& [name, array] : outputs.outputs)
+    for (const CertifiedValue& v : array.values)
+      if (!isnan(v.value) && !isinf(v.value) && !(dtype == Dtype::float32 ? v.float32.has_value() : v.float64.has_value()))
+        return false;
+  return true;
+}
+
+/// Reports progress on stderr once a run has taken a second, then every second.
+class Progress {
+ public:
+  explicit Progress(std::string what) : what_(std::move(what)), last_(std::chrono::steady_clock::now()) {}
+  void update(std::int64_t done, std::int64_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_ < std::chrono::seconds(1)) return;
+    if (done == total && !printed_) return;
+    std::cerr << "gradref golden: " << what_ << ": " << done << "/" << total << " cases\n";
+    last_ = now;
+    printed_ = true;
+  }
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point last_;
+  bool printed_ = false;
+};
+
+class Drawer {
+ public:
+  Drawer(rc::Gen<Case> gen, std::uint64_t seed) : gen_(std::move(gen)), root_(seed) {}
+  /// The next case: draw k gets its own split of the seeded stream and RapidCheck
+  /// size 1 + 37 k mod 100, so sizes sweep the generator's range deterministically.
+  std::optional<Case> next() {
+    rc::Random random = root_.split();
+    const int size = 1 + static_cast<int>((37 * draws_++) % 100);
+    try {
+      return gen_(random, size).value();
+    } catch (const rc::GenerationFailure&) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  rc::Gen<Case> gen_;
+  rc::Random root_;
+  std::uint64_t draws_ = 0;
+};
+
+GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer& drawer, std::int64_t& redrawn) {
+  int failed = 0, mismatched = 0, unforceable = 0, uncertified = 0;
+  for (;; ++redrawn) {
+    std::optional<Case> drawn = drawer.next();
+    if (!drawn) {
+      if (failed++ < failed_draws) continue;
+      throw std::runtime_error(entry.name + ": the generator failed " + std::to_string(failed) + " times in a row");
+    }
+    Case c = std::move(*drawn);
+    const bool forcing = !has_fields(c.spec, forced);
+    if (forcing) {
+      if (mismatched++ < matching_draws) continue;
+      if (!force_fields(entry, c, forced) || !representable(entry, c, dtype)) {
+        if (unforceable++ < forced_draws) continue;
+        throw InvalidInput(entry.name, "preset", forced.dump(),
+                           "a preset under which the op's generator draws valid cases in " +
+                               std::string(catalog::dtype_name(dtype)));
+      }
+    } else if (!representable(entry, c, dtype)) {
+      throw std::logic_error(entry.name + ": the generator drew an input that " + catalog::dtype_name(dtype) +
+                             " does not hold exactly");
+    }
+    GoldenCase g{c, {}, {}};
+    try {
+      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits);
+    } catch (const InvalidInput&) {
+      if (!forcing) throw;
+      if (unforceable++ < forced_draws) continue;
+      throw;
+    }
+    if (!certified_in(g.outputs, dtype)) {
+      if (uncertified++ < uncertified_draws) continue;
+      throw std::runtime_error(entry.name + ": " + std::to_string(uncertified) +
+                               " draws in a row with an output whose rounding 4096 bits cannot certify");
+    }
+    const NamedArrays<Real> model = entry.error_bound(c, dtype);
+    ScopedPrecision precision(default_bits);
+    const Real slack = pow(Real(2), -static_cast<int>(default_bits / 2));  // as catalog::compare adds
+    for (const auto& [name, array] : g.outputs.outputs) {
+      const auto it = model.find(name);
+      if (it == model.end()) throw std::logic_error(entry.name + ": the error model has no bound for " + name);
+      Array<Real> bound = it->second;
+      for (std::int64_t i = 0; i < bound.size(); ++i) {
+        const Real& x = array.values[static_cast<std::size_t>(i)].value;
+        if (!isnan(x) && !isinf(x)) bound[i] += abs(x) * slack;
+      }
+      g.bounds.emplace(name, std::move(bound));
+    }
+    return g;
+  }
+}
+
+/// Upward-rounded decimal with 6 significant digits: still a bound.
+std::string bound_text(const Real& bound) {
+  if (isnan(bound) || isinf(bound)) return "inf";
+  char* s = nullptr;
+  if (mpfr_asprintf(&s, "%.5RUe", bound.backend().data()) < 0) throw std::bad_alloc();
+  std::string out(s);
+  mpfr_free_str(s);
+  return out;
+}
+
+/// The bound's decimal text (bound_text) rounded up to a double: at least the text's value.
+double bound_double(const std::string& text) {
+  if (text == "inf") return std::numeric_limits<double>::infinity();
+  mpfr_t x;
+  mpfr_init2(x, 53);
+  mpfr_set_str(x, text.c_str(), 10, MPFR_RNDU);
+  const double d = mpfr_get_d(x, MPFR_RNDU);  // exact, or rounded up again below the normal range
+  mpfr_clear(x);
+  return d;
+}
+
+double rounded_of(const CertifiedValue& v, Dtype dtype) {
+  if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
+  if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  return dtype == Dtype::float32 ? static_cast<double>(*v.float32) : *v.float64;
+}
+
+Json case_json(const GoldenCase& g, Dtype dtype) {
+  Json j = catalog::case_to_json(g.c);
+  Json outputs = Json::object();
+  for (const auto& [name, array] : g.outputs.outputs) {
+    Json digits = Json::array(), exact_text = Json::array(), rounded = Json::array(), bound = Json::array();
+    const Array<Real>& bounds = g.bounds.at(name);
+    for (std::size_t i = 0; i < array.values.size(); ++i) {
+      const CertifiedValue& v = array.values[i];
+      digits.push_back(std::min(v.digits, max_digits));
+      exact_text.push_back(v.digits > max_digits ? to_decimal(v.value, max_digits) : v.decimal);
+      rounded.push_back(to_hex(rounded_of(v, dtype)));
+      bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
+    }
+    outputs[name] = {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
+                     {"rounded", std::move(rounded)}, {"bound", std::move(bound)}};
+  }
+  j["bits"] = g.outputs.bits;
+  j["outputs"] = std::move(outputs);
+  return j;
+}
+
+/// The document: header members one per line, then one case per line (diffs of a
+/// regenerated set show which cases changed).
+std::string render(const Json& header, const std::vector<Json>& cases) {
+  const auto dump = [](const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); };
+  std::string out = "{\n";
+  for (const auto& item : header.items()) out += "  " + dump(item.key()) + ": " + dump(item.value()) + ",\n";
+  out += "  \"cases\": [";
+  for (std::size_t i = 0; i < cases.size(); ++i) out += (i ? ",\n    " : "\n    ") + dump(cases[i]);
+  out += cases.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
+  for (const catalog::Port& p : ports)
+    if (catalog::port_matches(p, name)) return p.integer;
+  return false;
+}
+
+npz::NpyArray integer_array(const Shape& shape, const std::vector<double>& values) {
+  std::vector<std::int64_t> ints;
+  for (double x : values) {
+    if (!(x >= -9.2e18 && x <= 9.2e18) || x != static_cast<double>(static_cast<std::int64_t>(x)))
+      throw std::logic_error("npz: a value of an integer port is not an int64");
+    ints.push_back(static_cast<std::int64_t>(x));
+  }
+  return npz::int64_array(shape, ints);
+}
+
+npz::NpyArray value_array(const Shape& shape, const std::vector<double>& values, Dtype dtype, bool integer) {
+  if (integer) return integer_array(shape, values);
+  if (dtype == Dtype::float64) return npz::float64_array(shape, values);
+  std::vector<float> narrow(values.begin(), values.end());  // exact: each value is a float32
+  return npz::float32_array(shape, narrow);
+}
+
+/// The .npz: golden.json (the JSON document, exact decimals), version.npy, and per
+/// case k (zero-padded) case_k/inputs/NAME.npy, case_k/outputs/NAME.npy (values in
+/// the dtype; int64 for integer ports) and case_k/bounds/NAME.npy (float64, rounded up).
+std::string npz_file(const Entry& entry, const std::string& document, const std::vector<GoldenCase>& cases,
+                     Dtype dtype) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.emplace_back("version.npy", npz::npy_bytes(npz::int64_array({}, {format_version})));
+  entries.emplace_back("golden.json", document);
+  const std::size_t width = std::max<std::size_t>(4, std::to_string(cases.size() > 0 ? cases.size() - 1 : 0).size());
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    std::string index = std::to_string(k);
+    const std::string prefix = "case_" + std::string(width - index.size(), '0') + index + "/";
+    const GoldenCase& g = cases[k];
+    for (const auto& [name, array] : g.c.inputs) {
+      std::vector<double> values;
+      for (const Real& x : array.values()) values.push_back(round_to_double(x));
+      entries.emplace_back(prefix + "inputs/" + name + ".npy",
+                           npz::npy_bytes(value_array(array.shape(), values, dtype, integer_port(entry.inputs, name))));
+    }
+    for (const auto& [name, array] : g.outputs.outputs) {
+      std::vector<double> values, bounds;
+      for (std::size_t i = 0; i < array.values.size(); ++i) {
+        values.push_back(rounded_of(array.values[i], dtype));
+        bounds.push_back(bound_double(bound_text(g.bounds.at(name)[static_cast<std::int64_t>(i)])));
+      }
+      entries.emplace_back(prefix + "outputs/" + name + ".npy",
+                           npz::npy_bytes(value_array(array.shape, values, dtype, integer_port(entry.outputs, name))));
+      entries.emplace_back(prefix + "bounds/" + name + ".npy", npz::npy_bytes(npz::float64_array(array.shape, bounds)));
+    }
+  }
+  return npz::zip_stored(entries);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int run_golden(const GoldenOptions& o) {
+  const Dtype dtype = parse_dtype(o.dtype);
+  const Entry& entry = catalog::find(o.op);
+  if (o.count < 0 || o.count > 100000)
+    throw InvalidInput("gradref", "--count", std::to_string(o.count), "an integer in [0, 100000]");
+  const Json forced = forced_fields(entry, o.preset, parse_spec_option(o.spec));
+
+  Drawer drawer(entry.generator(dtype), o.seed);
+  Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
+  std::vector<GoldenCase> cases;
+  std::vector<Json> case_docs;
+  std::int64_t redrawn = 0;
+  for (std::int64_t k = 0; k < o.count; ++k) {
+    cases.push_back(next_case(entry, dtype, forced, drawer, redrawn));
+    case_docs.push_back(case_json(cases.back(), dtype));
+    progress.update(k + 1, o.count);
+  }
+
+  const Json header = {{"format", "gradref-golden"},
+                       {"version", format_version},
+                       {"op", entry.name},
+                       {"preset", o.preset.empty() ? Json(nullptr) : Json(o.preset)},
+                       {"dtype", o.dtype},
+                       {"seed", o.seed},
+                       {"count", o.count},
+                       {"forced", forced}};
+  const std::string document = render(header, case_docs);
+  if (o.output.empty() || o.output == "-") {
+    std::cout << document;
+    return exit_ok;
+  }
+  const bool as_npz = ends_with(o.output, ".npz");
+  {
+    std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
+    if (!out) throw InvalidInput("gradref", "-o", "\"" + o.output + "\"", "a file path that can be written");
+    out << (as_npz ? npz_file(entry, document, cases, dtype) : document);
+    if (!out.flush()) throw InvalidInput("gradref", "-o", "\"" + o.output + "\"", "a file path that can be written");
+  }
+  print_json({{"written", o.output},
+              {"format", as_npz ? "npz" : "json"},
+              {"op", entry.name},
+              {"preset", header["preset"]},
+              {"dtype", o.dtype},
+              {"cases", o.count},
+              {"redrawn", redrawn}});
+  return exit_ok;
+}
+
+}  // namespace
+
+Subcommand add_golden(CLI::App& parent) {
+  auto options = std::make_shared<GoldenOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "golden", "Random cases of one op with exact outputs, their rounding in the dtype and the error bound");
+  cmd->add_option("--op", options->op, "the op (gradref ops)")->required();
+  cmd->add_option("--preset", options->preset,
+                  "fix the fields on which the op's presets disagree to this preset's values; other fields vary");
+  cmd->add_option("--spec", options->spec,
+                  "JSON object of spec fields to fix as well, e.g. '{\"eps_root\": 0}' (with --preset: on top of it)");
+  cmd->add_option("--dtype", options->dtype, "float32 or float64: inputs held exactly, outputs rounded, bounds")
+      ->capture_default_str();
+  cmd->add_option("--count", options->count, "number of cases")->required();
+  cmd->add_option("--seed", options->seed, "seed of the random stream: the same seed gives the same file")->required();
+  cmd->add_option("-o,--output", options->output,
+                  "write to FILE (FILE.npz: NumPy arrays plus golden.json) and print a summary; default: stdout");
+  cmd->footer("The format: docs/golden.md and docs/formats/golden.schema.json.");
+  return {cmd, [options] { return run_golden(*options); }};
+}
+
+}  // namespace gradref::cli
