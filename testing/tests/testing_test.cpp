@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <set>
 
 #include "gradref/testing/testing.hpp"
@@ -37,6 +38,21 @@ TEST(Cases, KeepThePresetsConventions) {
   }
   EXPECT_GT(lrs.size(), 2u);
   EXPECT_GT(weight_decays.size(), 1u);
+}
+
+TEST(Cases, ExistForEveryOpUnderEveryPreset) {
+  int pairs = 0;
+  for (const catalog::Entry* entry : catalog::all())
+    for (const catalog::Preset& preset : entry->presets) {
+      ++pairs;
+      try {
+        for (const Case& c : sample(cases(entry->name, Dtype::float64, preset.name), 3, 17))
+          EXPECT_EQ(c.spec.dump(), entry->make_spec(c.spec, preset.name).dump()) << entry->name << " " << preset.name;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << entry->name << " under " << preset.name << ": " << e.what();
+      }
+    }
+  std::cout << "  cases drawn under " << pairs << " (op, preset) pairs\n";
 }
 
 TEST(Cases, RefuseUnknownPresetsAndFields) {
