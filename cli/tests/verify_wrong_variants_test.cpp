@@ -5,7 +5,8 @@
 // generator, against golden data built in memory exactly as `gradref golden`
 // writes it, and verify's check must reject at least one case per variant and
 // dtype. On the same cases the op's fast kernel and the correctly rounded exact
-// values must pass.
+// values must pass. And for update rules over several gradients, the fast kernel
+// run one step at a time passes the resynchronized check step by step.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,7 +24,7 @@ namespace {
 
 // Cases per variant and dtype; when none of them is rejected, drawing goes on up
 // to kMaxCases (a variant whose bug shows only on some inputs).
-constexpr int kCases = 6;
+constexpr int kCases = 10;
 constexpr int kMaxCases = 60;
 
 std::vector<const catalog::Entry*> rules_and_losses() {
@@ -85,6 +86,62 @@ TEST_P(VerifyRejectsWrongVariants, OfEveryRuleAndLoss) {
                 << "/" << drawn << (example.empty() ? "" : "; e.g. " + example) << "\n";
     }
 }
+
+std::vector<const catalog::Entry*> rules_with_steps() {
+  std::vector<const catalog::Entry*> out;
+  for (const catalog::Entry* e : rules_and_losses())
+    if (e->kind == "rule" && e->fast &&
+        std::any_of(e->inputs.begin(), e->inputs.end(), [](const catalog::Port& p) { return p.name == "grad"; }))
+      out.push_back(e);
+  return out;
+}
+
+/// The fast kernel one step at a time: the outputs after each gradient row.
+std::vector<catalog::NamedArrays<double>> fast_trajectory(const catalog::Entry& entry, const catalog::Case& c,
+                                                          catalog::Dtype dtype) {
+  const Array<Real>& grad = c.inputs.at("grad");
+  const Shape& shape = c.inputs.at("param").shape();
+  const std::int64_t n = element_count(shape);
+  const std::int64_t steps = steps_of(entry, c);
+  catalog::Case one = c;
+  std::vector<catalog::NamedArrays<double>> out;
+  for (std::int64_t k = 0; k < steps; ++k) {
+    one.inputs.insert_or_assign(
+        "grad", Array<Real>(shape, std::vector<Real>(grad.values().begin() + k * n, grad.values().begin() + (k + 1) * n)));
+    out.push_back(entry.fast(one, dtype));
+    for (auto& [name, value] : one.inputs)
+      if (name != "grad" && out.back().contains(name))
+        value = out.back().at(name).map<Real>([](double x) { return exact(x); });
+  }
+  return out;
+}
+
+class VerifyResync : public testing::TestWithParam<const catalog::Entry*> {};
+
+TEST_P(VerifyResync, AcceptsTheFastKernelStepByStep) {
+  const catalog::Entry& entry = *GetParam();
+  for (const catalog::Dtype dtype : {catalog::Dtype::float32, catalog::Dtype::float64}) {
+    const rc::Gen<catalog::Case> gen = entry.generator(dtype);
+    int multi_step = 0;
+    for (int i = 0; i < kCases; ++i) {
+      const catalog::Case c = gen(rc::Random(static_cast<std::uint64_t>(9000 + i)), 1 + (37 * i) % 100).value();
+      const std::optional<CertifiedCase> certified = certify_case(entry, c, dtype);
+      if (!certified) continue;
+      const GoldenCase golden = golden_case(*certified, dtype);
+      CandidateCase candidate{std::nullopt, {}, fast_trajectory(entry, c, dtype)};
+      multi_step += candidate.trajectory.size() > 1;
+      const CaseCheck r = check_case(entry, golden, candidate, catalog::dtype_name(dtype), TrajectoryMode::resync, 0);
+      EXPECT_EQ(r.mode, "resync");
+      EXPECT_EQ(r.status, CaseStatus::passed) << entry.name << " " << catalog::dtype_name(dtype) << ": "
+                                              << failure_of(r);
+      EXPECT_TRUE(r.unchecked.empty());
+    }
+    EXPECT_GT(multi_step, 0) << entry.name << ": no multi-step case drawn";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, VerifyResync, testing::ValuesIn(rules_with_steps()),
+                         [](const testing::TestParamInfo<const catalog::Entry*>& info) { return info.param->name; });
 
 INSTANTIATE_TEST_SUITE_P(Catalog, VerifyRejectsWrongVariants, testing::ValuesIn(rules_and_losses()),
                          [](const testing::TestParamInfo<const catalog::Entry*>& info) { return info.param->name; });
