@@ -188,6 +188,7 @@ SuiteCheck check_suite(const GoldenFile& golden, const CandidateFile& candidate,
     (c.status == CaseStatus::passed ? out.passed : c.status == CaseStatus::failed ? out.failed : out.skipped) += 1;
     out.worst_ulps = std::max(out.worst_ulps, c.worst_ulps);
     out.worst_ratio = std::max(out.worst_ratio, c.worst_ratio);
+    for (const OutputCheck& o : c.outputs) out.undecided += o.undecided;
     out.cases.push_back(std::move(c));
   }
   return out;
