@@ -24,6 +24,7 @@
 #include "gradref/spec/errors.hpp"
 #include "golden_cases.hpp"
 #include "npz.hpp"
+#include "verify/golden_data.hpp"
 
 namespace gradref::cli {
 
@@ -33,10 +34,16 @@ using catalog::CertifiedValue;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
-using catalog::NamedArrays;
+using verify::bound_text;
+using verify::CertifiedCase;
+using verify::rounded_of;
 
 constexpr int format_version = 1;
-constexpr int max_digits = golden_digits;
+// Significant digits of the exact values written (verify::full_digits, 40): a
+// 40-digit decimal is within 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|)
+// each bound carries for the reference's own rounding, so comparing with the
+// decimal stays sound; the 77 digits that 256 bits certify would double the size
+// of a file.
 
 struct GoldenOptions {
   std::string op;
@@ -89,16 +96,6 @@ class Progress {
   bool printed_ = false;
 };
 
-/// Upward-rounded decimal with 6 significant digits: still a bound.
-std::string bound_text(const Real& bound) {
-  if (isnan(bound) || isinf(bound)) return "inf";
-  char* s = nullptr;
-  if (mpfr_asprintf(&s, "%.5RUe", bound.backend().data()) < 0) throw std::bad_alloc();
-  std::string out(s);
-  mpfr_free_str(s);
-  return out;
-}
-
 /// The bound's decimal text (bound_text) rounded up to a double: at least the text's value.
 double bound_double(const std::string& text) {
   if (text == "inf") return std::numeric_limits<double>::infinity();
@@ -110,12 +107,6 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-double rounded_of(const CertifiedValue& v, Dtype dtype) {
-  if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
-  if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  return dtype == Dtype::float32 ? static_cast<double>(*v.float32) : *v.float64;
-}
-
 Json case_json(const CertifiedCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);
   Json outputs = Json::object();
@@ -124,8 +115,8 @@ Json case_json(const CertifiedCase& g, Dtype dtype) {
     const Array<Real>& bounds = g.bounds.at(name);
     for (std::size_t i = 0; i < array.values.size(); ++i) {
       const CertifiedValue& v = array.values[i];
-      digits.push_back(std::min(v.digits, max_digits));
-      exact_text.push_back(v.digits > max_digits ? to_decimal(v.value, max_digits) : v.decimal);
+      digits.push_back(verify::golden_digits(v));
+      exact_text.push_back(verify::golden_exact_text(v));
       rounded.push_back(to_hex(rounded_of(v, dtype)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }

@@ -10,7 +10,6 @@ namespace gradref::cli {
 namespace {
 
 using catalog::Case;
-using catalog::CertifiedValue;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
@@ -43,15 +42,6 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
         return false;
     }
   }
-  return true;
-}
-
-/// Every finite output has a certified rounding in `dtype`.
-bool certified_in(const catalog::CertifiedOutputs& outputs, Dtype dtype) {
-  for (const auto& [name, array] : outputs.outputs)
-    for (const CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) && !(dtype == Dtype::float32 ? v.float32.has_value() : v.float64.has_value()))
-        return false;
   return true;
 }
 
@@ -98,11 +88,6 @@ bool force_fields(const Entry& entry, Case& c, const Json& forced) {
   return true;
 }
 
-Real with_reference_slack(const Real& bound, const Real& exact) {
-  if (isnan(exact) || isinf(exact)) return bound;
-  return bound + abs(exact) * pow(Real(2), -static_cast<int>(default_bits / 2));
-}
-
 GoldenDrawer::GoldenDrawer(const Entry& entry, Dtype dtype, Json forced, std::uint64_t seed)
     : entry_(entry), dtype_(dtype), forced_(std::move(forced)), gen_(entry.generator(dtype)), root_(seed) {}
 
@@ -118,7 +103,7 @@ std::optional<Case> GoldenDrawer::draw() {
   }
 }
 
-CertifiedCase GoldenDrawer::next() {
+verify::CertifiedCase GoldenDrawer::next() {
   int failed = 0, mismatched = 0, unforceable = 0, uncertified = 0;
   for (;; ++redrawn_) {
     std::optional<Case> drawn = draw();
@@ -140,30 +125,20 @@ CertifiedCase GoldenDrawer::next() {
       throw std::logic_error(entry_.name + ": the generator drew an input that " + catalog::dtype_name(dtype_) +
                              " does not hold exactly");
     }
-    CertifiedCase g{c, {}, {}};
+    std::optional<verify::CertifiedCase> g;
     try {
-      g.outputs = catalog::evaluate_certified(entry_, c, default_bits, golden_digits);
+      g = verify::certify_case(entry_, c, dtype_);
     } catch (const InvalidInput&) {
       if (!forcing) throw;
       if (unforceable++ < forced_draws) continue;
       throw;
     }
-    if (!certified_in(g.outputs, dtype_)) {
+    if (!g) {
       if (uncertified++ < uncertified_draws) continue;
       throw std::runtime_error(entry_.name + ": " + std::to_string(uncertified) +
                                " draws in a row with an output whose rounding 4096 bits cannot certify");
     }
-    const NamedArrays<Real> model = entry_.error_bound(c, dtype_);
-    ScopedPrecision precision(default_bits);
-    for (const auto& [name, array] : g.outputs.outputs) {
-      const auto it = model.find(name);
-      if (it == model.end()) throw std::logic_error(entry_.name + ": the error model has no bound for " + name);
-      Array<Real> bound = it->second;
-      for (std::int64_t i = 0; i < bound.size(); ++i)
-        bound[i] = with_reference_slack(bound[i], array.values[static_cast<std::size_t>(i)].value);
-      g.bounds.emplace(name, std::move(bound));
-    }
-    return g;
+    return std::move(*g);
   }
 }
 

@@ -15,7 +15,7 @@
 #include "gradref/spec/errors.hpp"
 #include "verify/explain.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 namespace {
 
 using catalog::Case;
@@ -200,4 +200,4 @@ TEST(Explain, NothingMatchesAnUnrelatedCandidate) {
 }
 
 }  // namespace
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify

@@ -6,10 +6,11 @@
 #include <limits>
 
 #include "golden_cases.hpp"
+#include "verify/check.hpp"
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/spec/errors.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 
 namespace {
 
@@ -21,57 +22,53 @@ using catalog::NamedArrays;
 constexpr double infinite_ratio = std::numeric_limits<double>::infinity();
 
 struct CaseVerdict {
-  bool passed = true;
-  double ratio = 0;
+  bool passed = false;
+  double ratio = infinite_ratio;
   std::string worst_output;
 };
 
-struct ElementVerdict {
-  bool ok = true;
-  double ratio = 0;  ///< |got - x| / bound, infinite where the element fails outright
-};
-
-/// As catalog::compare judges: NaN must be NaN, an infinity the same infinity, and a
-/// non-finite candidate value passes only where the error model gives no bound.
-ElementVerdict judge_element(double got, const Real& x, const Real& bound) {
-  if (isnan(x) || isinf(x)) {
-    const bool same = std::isnan(got) ? bool(isnan(x)) : (std::isinf(got) && isinf(x) && (got > 0) == (x > 0));
-    return {same, same ? 0 : infinite_ratio};
+/// The alternative's output as a golden file would hold it: exact at 256 bits (all
+/// its digits certified for the comparison), the error model's bound plus the
+/// reference's own rounding, |exact| 2^-128, as verify::certify_case adds.
+GoldenOutput golden_output(const Array<Real>& exact_values, const Array<Real>& model, Dtype dtype) {
+  ScopedPrecision precision(default_bits);
+  const Real slack = pow(Real(2), -static_cast<int>(default_bits / 2));
+  GoldenOutput out;
+  out.shape = exact_values.shape();
+  for (std::int64_t i = 0; i < exact_values.size(); ++i) {
+    const Real& x = exact_values[i];
+    const bool finite = !isnan(x) && !isinf(x);
+    out.exact.push_back(x);
+    out.bound.push_back(finite ? Real(model[i] + abs(x) * slack) : model[i]);
+    out.digits.push_back(full_digits);
+    out.rounded.push_back(dtype == Dtype::float32 ? static_cast<double>(round_to_float(x)) : round_to_double(x));
+    out.exact_text.push_back(finite ? to_decimal(x, 20) : (isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf")));
   }
-  if (!std::isfinite(got)) return {bool(isinf(bound)), isinf(bound) ? 0 : infinite_ratio};
-  const Real err = abs(exact(got) - x);
-  if (err == 0) return {true, 0};
-  return {err <= bound, bound == 0 ? infinite_ratio : static_cast<double>(err / bound)};
+  return out;
 }
 
-/// The candidate's outputs that the alternative also produces, against its exact
-/// values and bounds. No output in common is a failure: nothing was shown to match.
+/// The candidate's outputs that the alternative also produces, checked as verify
+/// checks them against a golden file. An output of another shape fails; no output
+/// in common is a failure too: nothing was shown to match.
 CaseVerdict judge(const NamedArrays<double>& candidate, const NamedArrays<Real>& exact_outputs,
-                  const NamedArrays<Real>& model, const Entry& entry) {
-  ScopedPrecision precision(default_bits);
-  CaseVerdict v{false, infinite_ratio, ""};
-  bool compared = false;
+                  const NamedArrays<Real>& model, const Entry& entry, Dtype dtype) {
+  CaseVerdict v;
+  bool compared = false, passed = true;
   double worst = -1;
-  bool passed = true;
   for (const auto& [name, got] : candidate) {
     const auto x = exact_outputs.find(name);
     if (x == exact_outputs.end()) continue;
     const auto b = model.find(name);
     if (b == model.end()) throw std::logic_error(entry.name + ": the error model has no bound for " + name);
     compared = true;
-    double ratio = 0;
-    bool ok = true;
-    if (got.size() != x->second.size()) {
-      ratio = infinite_ratio;
-      ok = false;
+    double ratio = infinite_ratio;
+    if (got.shape() == x->second.shape()) {
+      const OutputCheck check = check_output(name, golden_output(x->second, b->second, dtype), got, catalog::dtype_name(dtype));
+      passed = passed && check.passed();
+      ratio = check.worst ? check.worst->ratio : 0;
     } else {
-      for (std::int64_t i = 0; i < got.size(); ++i) {
-        const ElementVerdict e = judge_element(got[i], x->second[i], with_reference_slack(b->second[i], x->second[i]));
-        ok = ok && e.ok;
-        ratio = std::max(ratio, e.ratio);
-      }
+      passed = false;
     }
-    passed = passed && ok;
     if (ratio > worst) {
       worst = ratio;
       v.worst_output = name;
@@ -152,7 +149,7 @@ Explanation explain(const Entry& entry, Dtype dtype, const std::vector<ExplainCa
         stopped = !options.complete;
         continue;
       }
-      const CaseVerdict v = judge(*cases[k].candidate, outputs->exact, outputs->bounds, entry);
+      const CaseVerdict v = judge(*cases[k].candidate, outputs->exact, outputs->bounds, entry, dtype);
       r.worst_ratio = std::max(r.worst_ratio, v.ratio);
       if (v.passed) {
         ++r.passed;
@@ -170,4 +167,4 @@ Explanation explain(const Entry& entry, Dtype dtype, const std::vector<ExplainCa
   return e;
 }
 
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify

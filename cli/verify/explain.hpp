@@ -13,7 +13,7 @@
 #include "gradref/catalog/catalog.hpp"
 #include "verify/explain_alternatives.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 
 /// One golden case and what the candidate gave for it.
 struct ExplainCase {
@@ -70,4 +70,4 @@ std::string explain_text(const Explanation& e, const std::string& op, catalog::D
 /// The "explain" member of verify's --json report: every alternative, matched or not.
 catalog::Json explain_json(const Explanation& e);
 
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify

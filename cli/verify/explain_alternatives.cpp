@@ -7,7 +7,7 @@
 #include "golden_cases.hpp"
 #include "gradref/spec/errors.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 
 namespace {
 
@@ -122,4 +122,4 @@ std::vector<Alternative> alternatives(const Entry& entry, const std::vector<cons
   return out;
 }
 
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify

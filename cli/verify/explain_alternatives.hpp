@@ -8,7 +8,7 @@
 
 #include "gradref/catalog/catalog.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 
 /// A set of spec fields given to every case, and what that does to each case's spec.
 struct Alternative {
@@ -41,4 +41,4 @@ bool is_convention(const catalog::Field& field);
 std::vector<Alternative> alternatives(const catalog::Entry& entry, const std::vector<const catalog::Case*>& cases,
                                       std::vector<std::string>& unchanged);
 
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify

@@ -5,7 +5,7 @@
 
 #include "verify/explain.hpp"
 
-namespace gradref::cli {
+namespace gradref::cli::verify {
 
 namespace {
 
@@ -106,4 +106,4 @@ Json explain_json(const Explanation& e) {
           {"evaluations", e.evaluations}, {"seconds", e.seconds}};
 }
 
-}  // namespace gradref::cli
+}  // namespace gradref::cli::verify
