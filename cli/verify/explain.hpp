@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "gradref/catalog/catalog.hpp"
+#include "verify/candidate_file.hpp"
+#include "verify/case_check.hpp"
 #include "verify/explain_alternatives.hpp"
+#include "verify/golden_file.hpp"
 
 namespace gradref::cli::verify {
 
@@ -69,5 +72,14 @@ std::string explain_text(const Explanation& e, const std::string& op, catalog::D
 
 /// The "explain" member of verify's --json report: every alternative, matched or not.
 catalog::Json explain_json(const Explanation& e);
+
+/// `gradref verify --explain` for one golden/candidate pair verify has checked:
+/// the text printed after verify's report, and the suite's "explain" JSON member.
+/// A suite that passes has nothing to explain, and says so.
+struct SuiteExplanation {
+  std::string text;
+  catalog::Json json;
+};
+SuiteExplanation explain_suite(const GoldenFile& golden, const CandidateFile& candidate, const SuiteCheck& check);
 
 }  // namespace gradref::cli::verify

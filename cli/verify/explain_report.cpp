@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "gradref/spec/errors.hpp"
 #include "verify/explain.hpp"
 
 namespace gradref::cli::verify {
@@ -31,6 +32,19 @@ std::string ratio_text(double r) {
 
 Json ratio_json(double r) { return std::isinf(r) ? Json("inf") : Json(r); }
 
+/// What the golden file's specs are: its preset, the fields it fixed, or neither.
+std::string golden_specs(const GoldenFile& golden) {
+  if (golden.preset) return "preset " + *golden.preset;
+  if (!golden.forced.empty()) return "fields " + golden.forced.dump();
+  return "specs drawn across the presets";
+}
+
+catalog::Dtype explained_dtype(const std::string& dtype) {
+  if (dtype == "float32") return catalog::Dtype::float32;
+  if (dtype == "float64") return catalog::Dtype::float64;
+  throw InvalidInput("gradref", "--explain", "\"" + dtype + "\"", "a golden file in float32 or float64 (the error models' dtypes)");
+}
+
 std::string counts(const AlternativeResult& r, std::int64_t considered) {
   std::string out = std::to_string(r.passed) + "/" + std::to_string(considered) + " cases pass";
   if (r.not_applicable > 0) out += ", " + std::to_string(r.not_applicable) + " not applicable";
@@ -54,7 +68,8 @@ std::string explain_text(const Explanation& e, const std::string& op, catalog::D
     out += "; it matches none of the " + std::to_string(e.results.size()) +
            " alternatives (every preset and every single convention change).\n";
   } else {
-    out += "; it matches:\n";
+    out += e.skipped > 0 ? "; on the " + std::to_string(considered) + " cases it does not skip, it matches:\n"
+                         : "; it matches:\n";
     for (const AlternativeResult* r : matching) out += "  " + label(r->alternative) + "\n";
   }
   const std::vector<const AlternativeResult*> nearest = e.nearest(matching.empty() ? 5 : 3);
@@ -104,6 +119,24 @@ Json explain_json(const Explanation& e) {
   return {{"cases", e.cases},         {"skipped", e.skipped},         {"matching", std::move(matching)},
           {"alternatives", std::move(alternatives)}, {"same_as_golden", e.same_as_golden},
           {"evaluations", e.evaluations}, {"seconds", e.seconds}};
+}
+
+SuiteExplanation explain_suite(const GoldenFile& golden, const CandidateFile& candidate, const SuiteCheck& check) {
+  const std::string specs = golden_specs(golden);
+  if (check.failed == 0)
+    return {"explain: " + golden.op + " " + golden.dtype + ": the candidate passes under the golden file's specs (" +
+                specs + "): nothing to explain.\n",
+            {{"candidate_fails", false}, {"golden_specs", specs}}};
+  const catalog::Entry& entry = catalog::find(golden.op);
+  const catalog::Dtype dtype = explained_dtype(golden.dtype);
+  std::vector<ExplainCase> cases;
+  for (std::size_t k = 0; k < golden.cases.size(); ++k)
+    cases.push_back({&golden.cases[k].c, candidate.cases[k].skipped ? nullptr : &candidate.cases[k].outputs});
+  const Explanation e = explain(entry, dtype, cases);
+  Json j = explain_json(e);
+  j["candidate_fails"] = true;
+  j["golden_specs"] = specs;
+  return {explain_text(e, golden.op, dtype, specs), std::move(j)};
 }
 
 }  // namespace gradref::cli::verify
