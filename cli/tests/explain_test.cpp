@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/spec/errors.hpp"
 #include "verify/explain.hpp"
+
+namespace gradref::catalog {
+void PrintTo(Dtype d, std::ostream* os) { *os << dtype_name(d); }
+}  // namespace gradref::catalog
 
 namespace gradref::cli::verify {
 namespace {
@@ -106,20 +111,23 @@ bool same_as_golden(const Explanation& e, const std::string& name) {
   return std::find(e.same_as_golden.begin(), e.same_as_golden.end(), name) != e.same_as_golden.end();
 }
 
-TEST(Explain, EveryPresetIsRecognisedUnderEveryOther) {
-  const Dtype dtype = Dtype::float64;
+class ExplainPresets : public testing::TestWithParam<Dtype> {};
+
+TEST_P(ExplainPresets, EveryPresetIsRecognisedUnderEveryOther) {
+  const Dtype dtype = GetParam();
   int compared = 0, distinguished = 0;
   for (const Entry* entry : catalog::all()) {
     if (entry->presets.size() < 2) continue;
     for (const catalog::Preset& p : entry->presets) {
-      const std::vector<CertifiedCase> golden = golden_cases(*entry, dtype, forced_fields(*entry, p.name, Json::object()));
+      const std::vector<CertifiedCase> golden =
+          golden_cases(*entry, dtype, forced_fields(*entry, p.name, Json::object()));
       for (const catalog::Preset& q : entry->presets) {
         if (q.name == p.name) continue;
         const Json conventions = preset_conventions(*entry, q.name);
         std::vector<std::optional<NamedArrays<double>>> candidate;
         for (const CertifiedCase& g : golden) candidate.push_back(rounded_reference(*entry, g.c, conventions, dtype));
         if (std::none_of(candidate.begin(), candidate.end(), [](const auto& c) { return c.has_value(); })) continue;
-        SCOPED_TRACE(entry->name + ": golden " + p.name + ", candidate " + q.name);
+        SCOPED_TRACE(entry->name + " " + catalog::dtype_name(dtype) + ": golden " + p.name + ", candidate " + q.name);
         const Explanation e = explain_candidate(*entry, dtype, golden, candidate, false);
         ++compared;
         EXPECT_TRUE(matches(e, "preset " + q.name) || same_as_golden(e, "preset " + q.name));
@@ -131,7 +139,12 @@ TEST(Explain, EveryPresetIsRecognisedUnderEveryOther) {
     }
   }
   EXPECT_GT(distinguished, compared / 2) << compared << " pairs compared";
+  std::cout << compared << " (op, golden preset, candidate preset), " << distinguished
+            << " with a candidate that fails the golden file\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, ExplainPresets, testing::Values(Dtype::float32, Dtype::float64),
+                         [](const testing::TestParamInfo<Dtype>& info) { return catalog::dtype_name(info.param); });
 
 struct FlipCase {
   std::string op;
@@ -140,6 +153,8 @@ struct FlipCase {
   Json changes;
   std::string expected;  ///< the alternative explain must report
 };
+
+void PrintTo(const FlipCase& f, std::ostream* os) { *os << f.op << " " << f.preset << " + " << f.changes.dump(); }
 
 class ExplainFlip : public testing::TestWithParam<FlipCase> {};
 
@@ -197,6 +212,26 @@ TEST(Explain, NothingMatchesAnUnrelatedCandidate) {
   EXPECT_FALSE(e.nearest(3).empty());
   const std::string text = explain_text(e, "adam", Dtype::float32, "preset pytorch");
   EXPECT_NE(text.find("matches none"), std::string::npos) << text;
+}
+
+TEST(Explain, AnAlternativeTheInputsDoNotFitIsNotApplicable) {
+  // Class indices as targets: the keras preset wants probabilities of the logits' shape.
+  const Entry& entry = catalog::find("cross_entropy");
+  const std::vector<CertifiedCase> golden = golden_cases(entry, Dtype::float32, forced_fields(entry, "pytorch", Json::object()));
+  std::vector<std::optional<NamedArrays<double>>> candidate;
+  for (const CertifiedCase& g : golden) {
+    NamedArrays<double> out = *rounded_reference(entry, g.c, Json::object(), Dtype::float32);
+    out.at("loss") = out.at("loss").map<double>([](double x) { return x + 1; });
+    candidate.push_back(std::move(out));
+  }
+  const Explanation e = explain_candidate(entry, Dtype::float32, golden, candidate, true);
+  const auto keras = std::find_if(e.results.begin(), e.results.end(),
+                                  [](const AlternativeResult& r) { return r.alternative.name == "preset keras"; });
+  ASSERT_NE(keras, e.results.end());
+  EXPECT_EQ(keras->not_applicable, count);
+  EXPECT_FALSE(keras->matches);
+  EXPECT_NE(explain_text(e, "cross_entropy", Dtype::float32, "preset pytorch").find("Not applicable to any case: preset keras"),
+            std::string::npos);
 }
 
 }  // namespace
