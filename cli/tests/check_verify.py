@@ -24,6 +24,13 @@ import sys
 import xml.dom.minidom
 import zipfile
 
+try:  # candidates are validated against docs/formats/candidate.schema.json where jsonschema is importable
+    import jsonschema
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "formats", "candidate.schema.json")) as f:
+        SCHEMA = json.load(f)
+except ImportError:
+    SCHEMA = None
+
 GRADREF, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
 failures = []
@@ -73,6 +80,8 @@ def candidate_from(doc, **changes):
 
 
 def write(name, doc):
+    if SCHEMA is not None:
+        jsonschema.validate(doc, SCHEMA)
     with open(path(name), "w") as f:
         json.dump(doc, f)
     return path(name)

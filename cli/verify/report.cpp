@@ -30,13 +30,10 @@ std::string value_text(double x) {
   return to_hex(x) + " (" + number(x, 17) + ")";
 }
 
-std::string output_label(const OutputCheck& o) {
-  return o.step < 0 ? o.name : o.name + " after step " + std::to_string(o.step);
-}
-
 std::string element_text(const OutputCheck& o) {
   const ElementCheck& e = *o.worst;
-  return output_label(o) + "[" + std::to_string(e.index) + "]: exact " + e.exact + ", candidate " +
+  return o.name + "[" + std::to_string(e.index) + "]" + (o.step < 0 ? "" : " after step " + std::to_string(o.step)) +
+         ": exact " + e.exact + ", candidate " +
          value_text(e.candidate) + ", error " + number(e.ulps) + " ULP (" + e.error + "), bound " +
          number(e.bound_ulps) + " ULP (" + e.bound + "), ratio " + number(e.ratio);
 }
