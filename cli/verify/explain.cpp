@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "golden_cases.hpp"
-#include "verify/check.hpp"
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/spec/errors.hpp"
+#include "verify/check.hpp"
 
 namespace gradref::cli::verify {
 
