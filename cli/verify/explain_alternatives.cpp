@@ -71,10 +71,13 @@ std::string Alternative::describe_changes() const {
   std::string out;
   for (const auto& item : changes.items()) {
     const Json& was = replaced.at(item.key());
-    if (was.empty()) continue;  // a preset field that already has this value on every case
+    // A preset field every case already has says nothing; a single change that
+    // replaces nothing (it applies only where it changes nothing) keeps its name.
+    if (was.empty() && preset) continue;
     std::string golden;
     for (const Json& v : was) golden += (golden.empty() ? "" : " or ") + value_text(v);
-    out += (out.empty() ? "" : ", ") + item.key() + " = " + value_text(item.value()) + " (golden: " + golden + ")";
+    out += (out.empty() ? "" : ", ") + item.key() + " = " + value_text(item.value()) +
+           (golden.empty() ? "" : " (golden: " + golden + ")");
   }
   return out;
 }

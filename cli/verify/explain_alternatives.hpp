@@ -36,8 +36,9 @@ bool is_convention(const catalog::Field& field);
 
 /// Every alternative for these cases (the golden file's, each with its complete spec):
 /// the presets, then the single convention changes, in the op's field order. Left out:
-/// those that change no case's spec (listed in `unchanged`); merged: those that give
-/// the same specs on every case (the first keeps its name, the others go to same_as).
+/// those that change no case's spec (the presets among them are added to `unchanged`);
+/// merged: those that give the same specs on every case, when they apply to some case
+/// (the first keeps its name, the others go to its same_as).
 std::vector<Alternative> alternatives(const catalog::Entry& entry, const std::vector<const catalog::Case*>& cases,
                                       std::vector<std::string>& unchanged);
 
