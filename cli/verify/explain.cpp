@@ -88,14 +88,23 @@ struct AlternativeOutputs {
 
 std::optional<AlternativeOutputs> evaluate(const Entry& entry, Dtype dtype, const Case& golden,
                                            const Alternative& a) {
-  Case c = golden;
-  if (!force_fields(entry, c, a.changes)) return std::nullopt;
+  std::optional<AlternativeCase> alt = alternative_case(entry, golden, a.changes);
+  if (!alt) return std::nullopt;
+  AlternativeOutputs out;
   try {
-    AlternativeOutputs out{catalog::evaluate_at(entry, c, default_bits), entry.error_bound(c, dtype)};
-    return out;
+    out = {catalog::evaluate_at(entry, alt->c, default_bits), entry.error_bound(alt->c, dtype)};
   } catch (const InvalidInput&) {
     return std::nullopt;  // inputs the alternative's spec refuses (shapes, ranges)
   }
+  for (const auto& [name, golden_name] : alt->golden_name)
+    for (NamedArrays<Real>* arrays : {&out.exact, &out.bounds}) {
+      auto node = arrays->extract(name);
+      if (!node.empty()) {
+        node.key() = golden_name;
+        arrays->insert(std::move(node));
+      }
+    }
+  return out;
 }
 
 bool nearer(const AlternativeResult& a, const AlternativeResult& b) {
@@ -105,6 +114,27 @@ bool nearer(const AlternativeResult& a, const AlternativeResult& b) {
 }
 
 }  // namespace
+
+std::optional<AlternativeCase> alternative_case(const Entry& entry, const Case& golden, const catalog::Json& changes) {
+  AlternativeCase alt{golden, {}};
+  if (!force_fields(entry, alt.c, changes)) return std::nullopt;
+  if (!entry.initial_state || !golden.inputs.contains("param")) return alt;
+  // The slots the change drops and adds; exactly one of each is a rename.
+  const Shape& shape = golden.inputs.at("param").shape();
+  const NamedArrays<Real> before = entry.initial_state(golden.spec, shape);
+  const NamedArrays<Real> after = entry.initial_state(alt.c.spec, shape);
+  std::vector<std::string> dropped, added;
+  for (const auto& [name, array] : before)
+    if (!after.contains(name)) dropped.push_back(name);
+  for (const auto& [name, array] : after)
+    if (!before.contains(name)) added.push_back(name);
+  if (dropped.size() == 1 && added.size() == 1 && golden.inputs.contains(dropped[0]) &&
+      golden.inputs.at(dropped[0]).shape() == after.at(added[0]).shape()) {
+    alt.c.inputs.insert_or_assign(added[0], golden.inputs.at(dropped[0]));
+    alt.golden_name.emplace(added[0], dropped[0]);
+  }
+  return alt;
+}
 
 std::vector<const AlternativeResult*> Explanation::matching() const {
   std::vector<const AlternativeResult*> out;

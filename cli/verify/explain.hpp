@@ -6,6 +6,7 @@
 // them as verify compares them with the golden's. An alternative matches when every
 // case the candidate did not skip passes under it.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,21 @@
 #include "verify/golden_file.hpp"
 
 namespace gradref::cli::verify {
+
+/// A golden case read under an alternative's fields, as an implementation of those
+/// conventions runs it: the spec changed and the state following it (force_fields:
+/// slots the new spec does not use dropped, new ones started as a framework starts
+/// them), except that a slot the change only renames (SGD's momentum_buffer ->
+/// velocity) keeps the golden's values, which such an implementation reads as its
+/// own state. Its outputs compare with the candidate's under the golden's names:
+/// `golden_name` maps a renamed output to the golden's name for it.
+struct AlternativeCase {
+  catalog::Case c;
+  std::map<std::string, std::string> golden_name;
+};
+/// None where the changed spec is invalid.
+std::optional<AlternativeCase> alternative_case(const catalog::Entry& entry, const catalog::Case& golden,
+                                                const catalog::Json& changes);
 
 /// One golden case and what the candidate gave for it.
 struct ExplainCase {
