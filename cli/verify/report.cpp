@@ -51,7 +51,8 @@ std::string suite_title(const SuiteCheck& s) {
 std::string suite_summary(const SuiteCheck& s) {
   return suite_title(s) + ": " + std::to_string(s.cases.size()) + " cases, " + std::to_string(s.passed) + " passed, " +
          std::to_string(s.failed) + " failed, " + std::to_string(s.skipped) + " skipped; worst error " +
-         number(s.worst_ulps) + " ULP, worst bound ratio " + number(s.worst_ratio);
+         number(s.worst_ulps) + " ULP, worst bound ratio " + number(s.worst_ratio) +
+         (s.undecided ? "; " + std::to_string(s.undecided) + " elements undecided (few certified golden digits)" : "");
 }
 
 /// Why a failing case fails, in one line (the JUnit message).
@@ -155,6 +156,7 @@ Json json_report(const std::vector<SuiteCheck>& suites) {
                     {"passed", s.passed},
                     {"failed", s.failed},
                     {"skipped", s.skipped},
+                    {"undecided", s.undecided},
                     {"worst_ulps", finite_or_text(s.worst_ulps)},
                     {"worst_ratio", finite_or_text(s.worst_ratio)},
                     {"results", std::move(results)}});
