@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -23,7 +24,6 @@ void PrintTo(Dtype d, std::ostream* os) { *os << dtype_name(d); }
 namespace gradref::cli::verify {
 namespace {
 
-using catalog::Case;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
