@@ -190,6 +190,12 @@ TEST_P(ExplainFlip, TheSingleChangeMatches) {
       EXPECT_EQ(r.unevaluated, 0);
       EXPECT_EQ(r.passed + r.failed + r.not_applicable, e.cases - e.skipped) << r.alternative.name;
     }
+    // Stopping each alternative at its first failure finds the same matches.
+    const Explanation quick = explain_candidate(entry, dtype, golden, candidate, false);
+    std::vector<std::string> complete_names, quick_names;
+    for (const AlternativeResult* r : e.matching()) complete_names.push_back(r->alternative.name);
+    for (const AlternativeResult* r : quick.matching()) quick_names.push_back(r->alternative.name);
+    EXPECT_EQ(complete_names, quick_names);
   }
 }
 
