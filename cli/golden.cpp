@@ -22,6 +22,7 @@
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/catalog/json.hpp"
 #include "gradref/spec/errors.hpp"
+#include "golden_cases.hpp"
 #include "npz.hpp"
 #include "verify/golden_data.hpp"
 
@@ -29,12 +30,10 @@ namespace gradref::cli {
 
 namespace {
 
-using catalog::Case;
 using catalog::CertifiedValue;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
-using catalog::NamedArrays;
 using verify::bound_text;
 using verify::CertifiedCase;
 using verify::rounded_of;
@@ -45,14 +44,6 @@ constexpr int format_version = 1;
 // each bound carries for the reference's own rounding, so comparing with the
 // decimal stays sound; the 77 digits that 256 bits certify would double the size
 // of a file.
-// Draws per case that may be rejected for not having the forced fields' values
-// before a draw is given those values instead; then draws that may fail to take them.
-constexpr int matching_draws = 100;
-constexpr int forced_draws = 100;
-// Draws on which the generator gives up (a suchThat it cannot satisfy).
-constexpr int failed_draws = 100;
-// Draws rejected because p = 4096 bits cannot certify the rounding of an output.
-constexpr int uncertified_draws = 20;
 
 struct GoldenOptions {
   std::string op;
@@ -73,29 +64,6 @@ Dtype parse_dtype(const std::string& name) {
   throw InvalidInput("gradref", "--dtype", name, "float32 or float64");
 }
 
-/// The fields on which the op's presets disagree, at `preset`'s values (what
-/// choosing the preset fixes), and the fields of `fixed` at theirs; {} for neither.
-/// Fields every preset leaves alike (hyperparameters, reductions) are drawn by
-/// the generator unless `fixed` names them.
-Json forced_fields(const Entry& entry, const std::string& preset, const Json& fixed) {
-  Json forced = Json::object();
-  if (!preset.empty()) {
-    const Json chosen = entry.make_spec(Json::object(), preset);  // throws on an unknown preset
-    for (const auto& item : chosen.items())
-      for (const catalog::Preset& other : entry.presets)
-        if (entry.make_spec(Json::object(), other.name)[item.key()] != item.value()) {
-          forced[item.key()] = item.value();
-          break;
-        }
-  }
-  if (!fixed.empty()) {
-    // Validated (unknown fields, bad values) and in the spec's own JSON form.
-    const Json spec = entry.make_spec(fixed, preset);
-    for (const auto& item : fixed.items()) forced[item.key()] = spec.at(item.key());
-  }
-  return forced;
-}
-
 Json parse_spec_option(const std::string& text) {
   if (text.empty()) return Json::object();
   Json j;
@@ -107,52 +75,6 @@ Json parse_spec_option(const std::string& text) {
   if (!j.is_object())
     throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
   return j;
-}
-
-bool has_fields(const Json& spec, const Json& forced) {
-  for (const auto& item : forced.items())
-    if (!spec.contains(item.key()) || spec.at(item.key()) != item.value()) return false;
-  return true;
-}
-
-/// Gives the case the forced fields. An update rule's state follows the spec: slots
-/// the new spec drops are removed, slots it adds start where a framework starts
-/// them (Entry::initial_state). False if the spec is then invalid.
-bool force_fields(const Entry& entry, Case& c, const Json& forced) {
-  Json given = c.spec;
-  for (const auto& item : forced.items()) given[item.key()] = item.value();
-  Json spec;
-  try {
-    spec = entry.make_spec(given, "");
-  } catch (const InvalidInput&) {
-    return false;
-  }
-  if (entry.initial_state && c.inputs.contains("param")) {
-    const Shape& shape = c.inputs.at("param").shape();
-    const NamedArrays<Real> before = entry.initial_state(c.spec, shape);
-    const NamedArrays<Real> after = entry.initial_state(spec, shape);
-    for (const auto& [name, array] : before)
-      if (!after.contains(name)) c.inputs.erase(name);
-    for (const auto& [name, array] : after)
-      if (!before.contains(name)) c.inputs.insert_or_assign(name, array);
-  }
-  c.spec = std::move(spec);
-  return true;
-}
-
-/// Every non-integer input holds values of `dtype`.
-bool representable(const Entry& entry, const Case& c, Dtype dtype) {
-  for (const auto& [name, array] : c.inputs) {
-    bool integer = false;
-    for (const catalog::Port& p : entry.inputs) integer = integer || (catalog::port_matches(p, name) && p.integer);
-    if (integer) continue;
-    for (const Real& x : array.values()) {
-      if (isnan(x) || isinf(x)) continue;
-      if (dtype == Dtype::float32 ? exact(static_cast<double>(round_to_float(x))) != x : exact(round_to_double(x)) != x)
-        return false;
-    }
-  }
-  return true;
 }
 
 /// Reports progress on stderr once a run has taken a second, then every second.
@@ -173,66 +95,6 @@ class Progress {
   std::chrono::steady_clock::time_point last_;
   bool printed_ = false;
 };
-
-class Drawer {
- public:
-  Drawer(rc::Gen<Case> gen, std::uint64_t seed) : gen_(std::move(gen)), root_(seed) {}
-  /// The next case: draw k gets its own split of the seeded stream and RapidCheck
-  /// size 1 + 37 k mod 100, so sizes sweep the generator's range deterministically.
-  std::optional<Case> next() {
-    rc::Random random = root_.split();
-    const int size = 1 + static_cast<int>((37 * draws_++) % 100);
-    try {
-      return gen_(random, size).value();
-    } catch (const rc::GenerationFailure&) {
-      return std::nullopt;
-    }
-  }
-
- private:
-  rc::Gen<Case> gen_;
-  rc::Random root_;
-  std::uint64_t draws_ = 0;
-};
-
-CertifiedCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer& drawer, std::int64_t& redrawn) {
-  int failed = 0, mismatched = 0, unforceable = 0, uncertified = 0;
-  for (;; ++redrawn) {
-    std::optional<Case> drawn = drawer.next();
-    if (!drawn) {
-      if (failed++ < failed_draws) continue;
-      throw std::runtime_error(entry.name + ": the generator failed " + std::to_string(failed) + " times in a row");
-    }
-    Case c = std::move(*drawn);
-    const bool forcing = !has_fields(c.spec, forced);
-    if (forcing) {
-      if (mismatched++ < matching_draws) continue;
-      if (!force_fields(entry, c, forced) || !representable(entry, c, dtype)) {
-        if (unforceable++ < forced_draws) continue;
-        throw InvalidInput(entry.name, "preset", forced.dump(),
-                           "a preset under which the op's generator draws valid cases in " +
-                               std::string(catalog::dtype_name(dtype)));
-      }
-    } else if (!representable(entry, c, dtype)) {
-      throw std::logic_error(entry.name + ": the generator drew an input that " + catalog::dtype_name(dtype) +
-                             " does not hold exactly");
-    }
-    std::optional<CertifiedCase> g;
-    try {
-      g = verify::certify_case(entry, c, dtype);
-    } catch (const InvalidInput&) {
-      if (!forcing) throw;
-      if (unforceable++ < forced_draws) continue;
-      throw;
-    }
-    if (!g) {
-      if (uncertified++ < uncertified_draws) continue;
-      throw std::runtime_error(entry.name + ": " + std::to_string(uncertified) +
-                               " draws in a row with an output whose rounding 4096 bits cannot certify");
-    }
-    return std::move(*g);
-  }
-}
 
 /// The bound's decimal text (bound_text) rounded up to a double: at least the text's value.
 double bound_double(const std::string& text) {
@@ -345,13 +207,12 @@ int run_golden(const GoldenOptions& o) {
     throw InvalidInput("gradref", "--count", std::to_string(o.count), "an integer in [0, 100000]");
   const Json forced = forced_fields(entry, o.preset, parse_spec_option(o.spec));
 
-  Drawer drawer(entry.generator(dtype), o.seed);
+  GoldenDrawer drawer(entry, dtype, forced, o.seed);
   Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
   std::vector<CertifiedCase> cases;
   std::vector<Json> case_docs;
-  std::int64_t redrawn = 0;
   for (std::int64_t k = 0; k < o.count; ++k) {
-    cases.push_back(next_case(entry, dtype, forced, drawer, redrawn));
+    cases.push_back(drawer.next());
     case_docs.push_back(case_json(cases.back(), dtype));
     progress.update(k + 1, o.count);
   }
@@ -382,7 +243,7 @@ int run_golden(const GoldenOptions& o) {
               {"preset", header["preset"]},
               {"dtype", o.dtype},
               {"cases", o.count},
-              {"redrawn", redrawn}});
+              {"redrawn", drawer.redrawn()}});
   return exit_ok;
 }
 

@@ -12,6 +12,7 @@
 #include "gradref/spec/errors.hpp"
 #include "verify/candidate_file.hpp"
 #include "verify/case_check.hpp"
+#include "verify/explain.hpp"
 #include "verify/golden_file.hpp"
 #include "verify/report.hpp"
 
@@ -24,6 +25,7 @@ struct VerifyOptions {
   std::string report;              ///< JUnit XML path
   bool json = false;
   bool verbose = false;
+  bool explain = false;
   std::string trajectory = "auto";
 };
 
@@ -54,19 +56,24 @@ int run_verify(const VerifyOptions& o) {
     suites.back().candidate_path = o.files[2 * k + 1];
   }
 
-  // --explain plugs in here (issue 7, "Convention detection"): for the suites
-  // that fail, evaluate the same cases under every preset and every single
-  // convention change and add to the reports which ones the candidate matches.
-  // It has `goldens`, `candidates` and `suites` at hand; the option is registered
-  // in add_verify below.
+  // --explain: for the suites that fail, which presets and single convention
+  // changes the candidate matches instead (verify/explain.hpp).
+  std::vector<verify::SuiteExplanation> explanations;
+  if (o.explain)
+    for (std::size_t k = 0; k < suites.size(); ++k)
+      explanations.push_back(verify::explain_suite(goldens[k], candidates[k], suites[k]));
 
   bool passed = true;
   for (const verify::SuiteCheck& s : suites) passed = passed && s.failed == 0;
   if (!o.report.empty()) write_report(o.report, verify::junit_report(suites));
-  if (o.json)
-    print_json(verify::json_report(suites));
-  else
+  if (o.json) {
+    catalog::Json j = verify::json_report(suites);
+    for (std::size_t k = 0; k < explanations.size(); ++k) j["suites"][k]["explain"] = explanations[k].json;
+    print_json(j);
+  } else {
     std::cout << verify::text_report(suites, o.verbose);
+    for (const verify::SuiteExplanation& e : explanations) std::cout << e.text;
+  }
   return passed ? exit_ok : exit_check_failed;
 }
 
@@ -88,6 +95,9 @@ Subcommand add_verify(CLI::App& parent) {
                   "trajectory is given)")
       ->capture_default_str();
   cmd->add_flag("--verbose", options->verbose, "show every case and output, passing ones too");
+  cmd->add_flag("--explain", options->explain,
+                "where a candidate fails: which presets and single convention changes (eps placement, bias "
+                "correction, ...) it matches instead, and the nearest it does not");
   cmd->footer(
       "Exit code: 0 every case passes (skipped cases are not failures), 1 some case fails, 2 bad input.\n"
       "Formats: docs/verify.md, docs/formats/candidate.md.");
