@@ -71,9 +71,9 @@ def _steps(element: Element) -> int:
     return grad[0] if len(grad) > len(param) else 1
 
 
-def _addcdiv_underflow(element: Element) -> bool:
-    # value * m rounded in the subnormal range: at most half a subnormal spacing per
-    # step, then divided by a denominator of at least eps.
+def _step_underflow(element: Element) -> bool:
+    # lr m / bc1 rounded in the subnormal range: at most half a subnormal spacing per
+    # step, then divided by a denominator of at least eps (times sqrt(bc2) <= 1 in RAdam).
     eps = element.case["spec"]["eps"]
     return element.within(_steps(element) * SMALLEST_SUBNORMAL[element.dtype] / eps)
 
@@ -124,6 +124,14 @@ def _kl_target_tiny(element: Element) -> bool:
     return element.at("p") < SMALLEST_NORMAL[element.dtype]
 
 
+def _kl_autograd_terms(element: Element) -> bool:
+    p, q = element.at("p"), element.at("q")
+    n, rows = len(element.input("p")), element.case["inputs"]["p"]["shape"][0]
+    divisor = {"mean": n, "batchmean": rows}.get(element.case["spec"]["reduction"], 1)
+    size = (abs(math.log(p)) if p > 0 else 0) + 1 + abs(q)
+    return element.within(ENVELOPE_ROUNDINGS * element.u * size / divisor)
+
+
 def _kl_log_target_terms(element: Element) -> bool:
     p, q = element.at("p"), element.at("q")
     n, rows = len(element.input("p")), element.case["inputs"]["p"]["shape"][0]
@@ -150,13 +158,15 @@ BOTH = ("float32", "float64")
 
 DISCREPANCIES_1_13 = [
     Discrepancy(
-        "addcdiv-underflow", ("adam", "adam_amsgrad", "adamw", "adamax"), ("*",), BOTH, ("param",),
-        _addcdiv_underflow,
-        "ATen's addcdiv kernel computes self + value * t1 / t2 from left to right, so the step "
-        "multiplies -lr/bc1 by m first and divides by the denominator second; where value * m "
-        "falls below the smallest normal it is rounded to the subnormal grid, and the division by a "
-        "denominator of at least eps magnifies that absolute error (at most one subnormal spacing "
-        "/ eps per step). gradref divides first."),
+        "step-underflow", ("adam", "adam_amsgrad", "adamw", "adamax", "radam"), ("*",), BOTH, ("param",),
+        _step_underflow,
+        "ATen's addcdiv kernel computes self + value * t1 / t2 from left to right, so Adam's, AdamW's "
+        "and Adamax's step multiplies -lr/bc1 by m first and divides by the denominator second "
+        "(RAdam's forms ((m / bc1) lr) adaptive_lr rect, adaptive_lr = sqrt(bc2) / (sqrt(v) + eps)); "
+        "where that product of m falls below the smallest normal it is rounded to the subnormal grid, "
+        "and the division by a denominator of at least eps magnifies the absolute error (at most a "
+        "subnormal spacing / eps per step). gradref divides first. Only tiny m (|m| lr below about "
+        "1e-38 in float32, 1e-308 in float64) is affected."),
     Discrepancy(
         "nadam-extra-mu", ("nadam",), ("single_tensor",), BOTH, ("*",), lambda element: True,
         "1.13's _single_tensor_nadam forms mu_product_next = mu_product * mu * mu_next after "
@@ -171,6 +181,11 @@ DISCREPANCIES_1_13 = [
         "is floored, not the derivative of the loss (at p = 1e-30 and y = 0: 1e-18 instead of 1), "
         "and where a log is clamped at -100 it is not the derivative of the clamped forward either "
         "(gradref's documented bce deviation)."),
+    Discrepancy(
+        "bce-backward-order", ("bce",), ("*",), BOTH, ("grad_input",), _within_ulps(4),
+        "Elsewhere the same formula rounds p - y, p (1 - p), the quotient and the products by w and "
+        "the incoming gradient one by one: a few ulps, where gradref's order stays within a tighter "
+        "bound."),
     Discrepancy(
         "bce-target-gradient-unclamped", ("bce",), ("*",), BOTH, ("grad_target",), _bce_log_clamped,
         "PyTorch's target gradient is w (log(1 - p) - log p), unclamped: -inf or inf at p = 0 or 1 "
@@ -197,6 +212,11 @@ DISCREPANCIES_1_13 = [
         "backward with respect to its second argument is grad * p / p: nan at p = 0 (gradref: the "
         "one-sided derivative -inf), and for a subnormal p the product grad * p underflows before "
         "the division."),
+    Discrepancy(
+        "kl-div-autograd-terms", ("kl_div", "kl_div_batchmean"), ("*",), BOTH, ("grad_p",), _kl_autograd_terms,
+        "The same autograd graph gives the p gradient as g log p + g p / p - g log q, three rounded "
+        "terms added (g = 1/n for 'mean'): an error of a few u times |log p| + 1 + |log q|, beyond "
+        "gradref's bound where the terms cancel."),
     Discrepancy(
         "kl-div-log-target-terms", ("kl_div_log_target",), ("*",), BOTH, ("grad_p",), _kl_log_target_terms,
         "With log_target, kl_div is exp(p) (p - q); autograd adds exp(p) (p - q) and exp(p) as two "
