@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from discrepancies import Element, explain               # noqa: E402
 from exact_check import OpSummary                       # noqa: E402
 from golden_io import (candidate_document, generate_golden, make_tensor,  # noqa: E402
-                       verify_available, write_json)
+                       run_verify, verify_available, write_json)
 from torch_losses import LOSSES, run_loss               # noqa: E402
 from torch_rules import RULES, run_rule                 # noqa: E402
 
@@ -146,12 +146,20 @@ def unexplained_failures(check: Check, path: str, dtype: str, golden: dict, resu
     return unexplained, sorted(explained_by)
 
 
-def run_verify(gradref: str, golden_path, candidate_path, report_path) -> bool:
-    completed = subprocess.run([gradref, "verify", str(golden_path), str(candidate_path),
-                                "--report", str(report_path)], capture_output=True, text=True)
-    if completed.returncode == 2:
-        raise RuntimeError(f"gradref verify refused {candidate_path}: {completed.stdout}{completed.stderr}")
-    return completed.returncode == 0
+def compare_with_verify(gradref: str, pairs: list, report, own_verdicts: dict) -> int:
+    """`gradref verify` must pass and fail exactly the suites the exact comparison did."""
+    suites = run_verify(gradref, pairs, report)
+    disagreements = 0
+    for candidate, (passed, label) in own_verdicts.items():
+        suite = suites.get(candidate)
+        verified = suite is not None and suite["failed"] == 0
+        if verified != passed:
+            disagreements += 1
+            print(f"  ! {label}: gradref verify says {'pass' if verified else 'fail'}, "
+                  f"the script's exact comparison {'pass' if passed else 'fail'}")
+    print(f"gradref verify: {len(suites)} suites, JUnit report {report}; "
+          f"{'agrees with the exact comparison on every suite' if not disagreements else f'{disagreements} disagreement(s)'}")
+    return disagreements
 
 
 def parse_arguments():
@@ -193,6 +201,8 @@ def main() -> int:
     print(f"{'check':30s} {'path':13s} {'dtype':7s} {'cases':>5s} {'passed':>6s} {'skipped':>7s} "
           f"{'worst ulp':>10s} {'worst/bound':>11s}  result")
     unexpected = 0
+    own_verdicts = {}  # candidate path -> (passed, label)
+    pairs = []
     started = time.monotonic()
     for check in selected_checks(args.ops):
         for dtype in args.dtypes.split(","):
@@ -203,16 +213,11 @@ def main() -> int:
             for path, extra in check.paths.items():
                 results = [run_case(check, case, dtype, extra) for case in golden["cases"]]
                 candidate_path = out / "candidates" / f"{check.name}.{path}.{dtype}.json"
+                pairs.append((golden_path, candidate_path))
                 write_json(candidate_path, candidate_document(golden, implementation_name(check, path), results))
                 summary = own_summary(golden, results, dtype)
                 passed = summary.passed + summary.skipped == summary.cases
-                if use_verify:
-                    report = out / "reports" / f"{check.name}.{path}.{dtype}.xml"
-                    verified = run_verify(args.gradref, golden_path, candidate_path, report)
-                    if verified != passed:
-                        print(f"  ! gradref verify says {'pass' if verified else 'fail'}, the exact comparison "
-                              f"{'pass' if passed else 'fail'}")
-                        unexpected += 1
+                own_verdicts[str(candidate_path)] = (passed, f"{check.name} {path} {dtype}")
                 unexplained, explained_by = unexplained_failures(check, path, dtype, golden, results, summary)
                 if passed:
                     verdict = "ok"
@@ -227,6 +232,8 @@ def main() -> int:
                     print_failures(summary.failures, summary.errors, golden, limit=1000)
                 elif verdict == "FAIL":
                     print_failures(unexplained, summary.errors, golden)
+    if use_verify and pairs:
+        unexpected += compare_with_verify(args.gradref, pairs, out / "verify.xml", own_verdicts)
     print(f"check_pytorch: {'all as expected' if unexpected == 0 else f'{unexpected} unexpected result(s)'} "
           f"in {time.monotonic() - started:.1f} s")
     return 0 if unexpected == 0 else 1

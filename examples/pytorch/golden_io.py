@@ -61,7 +61,9 @@ def generate_golden(gradref: str, op: str, preset: str, spec: dict, dtype: str, 
                "--count", str(count), "--seed", str(seed), "-o", str(path)]
     if spec:
         command += ["--spec", json.dumps(spec)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    completed = subprocess.run(command, capture_output=True, text=True)  # stderr: progress lines
+    if completed.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {completed.stdout}{completed.stderr}")
     with open(path) as f:
         return json.load(f)
 
@@ -69,3 +71,15 @@ def generate_golden(gradref: str, op: str, preset: str, spec: dict, dtype: str, 
 def verify_available(gradref: str) -> bool:
     help_text = subprocess.run([gradref, "--help"], capture_output=True, text=True).stdout
     return "verify" in help_text
+
+
+def run_verify(gradref: str, pairs: list, report) -> dict:
+    """One `gradref verify` over every (golden, candidate) pair, final outputs compared with
+    the whole run's bound (--trajectory free, as the script's own check does); returns
+    {candidate path: suite} from its JSON report."""
+    command = [gradref, "verify", *[str(p) for pair in pairs for p in pair],
+               "--json", "--trajectory", "free", "--report", str(report)]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode not in (0, 1):
+        raise RuntimeError(f"gradref verify refused its input: {completed.stdout}{completed.stderr}")
+    return {suite["candidate"]: suite for suite in json.loads(completed.stdout)["suites"]}
