@@ -120,6 +120,16 @@ def _softmax_terms(element: Element) -> bool:
     return element.within(ENVELOPE_ROUNDINGS * element.u * max(weight) * (1 + spread) * terms / divisor)
 
 
+def _mean_weight_reciprocal_overflows(element: Element) -> bool:
+    spec, inputs = element.case["spec"], element.case["inputs"]
+    if spec["reduction"] != "mean" or "weight" not in inputs:
+        return False
+    weight = element.input("weight")
+    total = sum(Fraction(weight[t]) for t in element.input("target") if t != spec["ignore_index"])
+    largest = {"float32": Fraction(2) ** 128, "float64": Fraction(2) ** 1024}[element.dtype]
+    return total != 0 and 1 / total >= largest * (1 - Fraction(2) ** -25)  # 1 / total rounds to inf
+
+
 def _kl_target_tiny(element: Element) -> bool:
     return element.at("p") < SMALLEST_NORMAL[element.dtype]
 
@@ -206,6 +216,13 @@ DISCREPANCIES_1_13 = [
         "relative error grows with |log p| (up to the logits' spread), and a loss or gradient "
         "close to 0 (p close to 1) comes out of the cancellation 1 - p with an absolute error of "
         "about u, not a relative one."),
+    Discrepancy(
+        "nll-mean-reciprocal-overflow", ("nll", "cross_entropy", "cross_entropy_none"), ("*",), BOTH,
+        ("grad_input", "grad_logits"), _mean_weight_reciprocal_overflows,
+        "nll_loss_backward (LossNLL.cpp) forms grad_output / total_weight first and multiplies it "
+        "by each target's class weight second; with subnormal class weights the total weight is "
+        "below 1 / the largest float, the quotient overflows to inf and the gradient is -inf "
+        "(gradref: -w / total_weight, finite). The loss itself divides once and is right."),
     Discrepancy(
         "kl-div-xlogy-backward", ("kl_div", "kl_div_batchmean"), ("*",), BOTH, ("grad_p",), _kl_target_tiny,
         "1.13's kl_div is composite: xlogy(p, p) - p log q, differentiated by autograd. xlogy's "
