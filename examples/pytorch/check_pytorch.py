@@ -15,6 +15,7 @@ otherwise; 77 when torch cannot be imported (CTest's skip code).
 Results are in docs/validation.md.
 """
 import argparse
+import json
 import math
 import os
 import pathlib
@@ -162,6 +163,25 @@ def compare_with_verify(gradref: str, pairs: list, report, own_verdicts: dict) -
     return disagreements
 
 
+def write_markdown(path: str, rows: list) -> None:
+    with open(path, "w") as out:
+        out.write("| Check | gradref op | torch | Path | dtype | Cases | Passed | Skipped | Worst ULP | Worst error / bound | Result |\n")
+        out.write("|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n")
+        for check, path, dtype, summary, verdict in rows:
+            adapter = check.adapter()
+            torch_name = f"optim.{adapter.torch_class}" if check.op in RULES else LOSS_NAMES[check.op]
+            spec = ", ".join(f"{k} {json.dumps(v)}" for k, v in check.spec.items())
+            op = f"{check.op} ({check.preset}{'; ' + spec if spec else ''})"
+            out.write(f"| {check.name} | {op} | {torch_name} | {path} | {dtype} | {summary.cases} | "
+                      f"{summary.passed} | {summary.skipped} | {summary.worst_ulps:.3g} | {summary.worst_ratio:.3g} | "
+                      f"{verdict} |\n")
+
+
+LOSS_NAMES = {"mse": "F.mse_loss", "l1": "F.l1_loss", "huber": "F.huber_loss", "bce": "F.binary_cross_entropy",
+              "bce_with_logits": "F.binary_cross_entropy_with_logits", "cross_entropy": "F.cross_entropy",
+              "nll": "F.nll_loss", "kl_divergence": "F.kl_div", "gaussian_nll": "F.gaussian_nll_loss"}
+
+
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gradref", default="build/release/cli/gradref", help="the gradref command")
@@ -172,6 +192,7 @@ def parse_arguments():
     parser.add_argument("--ops", default="", help="comma-separated substrings: only checks whose name or op contains one")
     parser.add_argument("--no-verify", action="store_true", help="only the script's own exact comparison")
     parser.add_argument("--details", action="store_true", help="print every failing element")
+    parser.add_argument("--markdown", help="also write the result table as Markdown to this file (docs/validation.md)")
     return parser.parse_args()
 
 
@@ -202,6 +223,7 @@ def main() -> int:
           f"{'worst ulp':>10s} {'worst/bound':>11s}  result")
     unexpected = 0
     own_verdicts = {}  # candidate path -> (passed, label)
+    rows = []          # the table, for --markdown
     pairs = []
     started = time.monotonic()
     for check in selected_checks(args.ops):
@@ -226,6 +248,7 @@ def main() -> int:
                 else:
                     verdict = "FAIL"
                     unexpected += 1
+                rows.append((check, path, dtype, summary, verdict))
                 print(f"{check.name:30s} {path:13s} {dtype:7s} {summary.cases:5d} {summary.passed:6d} "
                       f"{summary.skipped:7d} {summary.worst_ulps:10.3g} {summary.worst_ratio:11.3g}  {verdict}")
                 if args.details:
@@ -234,6 +257,8 @@ def main() -> int:
                     print_failures(unexplained, summary.errors, golden)
     if use_verify and pairs:
         unexpected += compare_with_verify(args.gradref, pairs, out / "verify.xml", own_verdicts)
+    if args.markdown:
+        write_markdown(args.markdown, rows)
     print(f"check_pytorch: {'all as expected' if unexpected == 0 else f'{unexpected} unexpected result(s)'} "
           f"in {time.monotonic() - started:.1f} s")
     return 0 if unexpected == 0 else 1
