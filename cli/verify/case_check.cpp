@@ -34,6 +34,16 @@ void note_unchecked(CaseCheck& out, const std::string& name) {
   if (std::find(out.unchecked.begin(), out.unchecked.end(), name) == out.unchecked.end()) out.unchecked.push_back(name);
 }
 
+/// A candidate built in memory (a test's, --explain's) may give an output another
+/// shape than the golden's (files are refused earlier): the case fails, saying so.
+bool shape_differs(CaseCheck& out, const std::string& name, const GoldenOutput& expected, const Array<double>& got) {
+  if (got.shape() == expected.shape) return false;
+  out.status = CaseStatus::failed;
+  out.note += (out.note.empty() ? "" : "; ") + name + " has shape " + shape_text(got.shape()) + ", the golden " +
+              shape_text(expected.shape);
+  return true;
+}
+
 /// The candidate's outputs against the golden case's.
 void check_final(const GoldenCase& golden, const NamedArrays<double>& outputs, const std::string& dtype,
                  CaseCheck& out) {
@@ -43,6 +53,7 @@ void check_final(const GoldenCase& golden, const NamedArrays<double>& outputs, c
       note_unchecked(out, name);
       continue;
     }
+    if (shape_differs(out, name, expected, it->second)) continue;
     add(out, check_output(name, expected, it->second, dtype));
   }
 }
@@ -110,6 +121,7 @@ void check_resync(const catalog::Entry& entry, const GoldenCase& golden, const C
         note_unchecked(out, name);
         continue;
       }
+      if (shape_differs(out, name, golden_output, it->second)) continue;
       OutputCheck check = check_output(name, golden_output, it->second, dtype_name);
       check.step = row;
       add(out, std::move(check));
@@ -188,6 +200,7 @@ SuiteCheck check_suite(const GoldenFile& golden, const CandidateFile& candidate,
     (c.status == CaseStatus::passed ? out.passed : c.status == CaseStatus::failed ? out.failed : out.skipped) += 1;
     out.worst_ulps = std::max(out.worst_ulps, c.worst_ulps);
     out.worst_ratio = std::max(out.worst_ratio, c.worst_ratio);
+    for (const OutputCheck& o : c.outputs) out.undecided += o.undecided;
     out.cases.push_back(std::move(c));
   }
   return out;

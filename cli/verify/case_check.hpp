@@ -59,6 +59,7 @@ struct SuiteCheck {
   std::optional<std::string> preset;
   std::vector<CaseCheck> cases;
   std::int64_t passed = 0, failed = 0, skipped = 0;
+  std::int64_t undecided = 0;  ///< elements the golden digits cannot decide (check.hpp); not failures
   double worst_ulps = 0;
   double worst_ratio = 0;
 };

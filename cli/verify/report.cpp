@@ -30,13 +30,10 @@ std::string value_text(double x) {
   return to_hex(x) + " (" + number(x, 17) + ")";
 }
 
-std::string output_label(const OutputCheck& o) {
-  return o.step < 0 ? o.name : o.name + " after step " + std::to_string(o.step);
-}
-
 std::string element_text(const OutputCheck& o) {
   const ElementCheck& e = *o.worst;
-  return output_label(o) + "[" + std::to_string(e.index) + "]: exact " + e.exact + ", candidate " +
+  return o.name + "[" + std::to_string(e.index) + "]" + (o.step < 0 ? "" : " after step " + std::to_string(o.step)) +
+         ": exact " + e.exact + ", candidate " +
          value_text(e.candidate) + ", error " + number(e.ulps) + " ULP (" + e.error + "), bound " +
          number(e.bound_ulps) + " ULP (" + e.bound + "), ratio " + number(e.ratio);
 }
@@ -54,7 +51,8 @@ std::string suite_title(const SuiteCheck& s) {
 std::string suite_summary(const SuiteCheck& s) {
   return suite_title(s) + ": " + std::to_string(s.cases.size()) + " cases, " + std::to_string(s.passed) + " passed, " +
          std::to_string(s.failed) + " failed, " + std::to_string(s.skipped) + " skipped; worst error " +
-         number(s.worst_ulps) + " ULP, worst bound ratio " + number(s.worst_ratio);
+         number(s.worst_ulps) + " ULP, worst bound ratio " + number(s.worst_ratio) +
+         (s.undecided ? "; " + std::to_string(s.undecided) + " elements undecided (few certified golden digits)" : "");
 }
 
 /// Why a failing case fails, in one line (the JUnit message).
@@ -158,6 +156,7 @@ Json json_report(const std::vector<SuiteCheck>& suites) {
                     {"passed", s.passed},
                     {"failed", s.failed},
                     {"skipped", s.skipped},
+                    {"undecided", s.undecided},
                     {"worst_ulps", finite_or_text(s.worst_ulps)},
                     {"worst_ratio", finite_or_text(s.worst_ratio)},
                     {"results", std::move(results)}});
