@@ -19,7 +19,6 @@ import json
 import math
 import os
 import pathlib
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -167,14 +166,15 @@ def write_markdown(path: str, rows: list) -> None:
     with open(path, "w") as out:
         out.write("| Check | gradref op | torch | Path | dtype | Cases | Passed | Skipped | Worst ULP | Worst error / bound | Result |\n")
         out.write("|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n")
-        for check, path, dtype, summary, verdict in rows:
+        for row in rows:
+            check, summary = row.check, row.summary
             adapter = check.adapter()
             torch_name = f"optim.{adapter.torch_class}" if check.op in RULES else LOSS_NAMES[check.op]
             spec = ", ".join(f"{k} {json.dumps(v)}" for k, v in check.spec.items())
             op = f"{check.op} ({check.preset}{'; ' + spec if spec else ''})"
-            out.write(f"| {check.name} | {op} | {torch_name} | {path} | {dtype} | {summary.cases} | "
+            out.write(f"| {check.name} | {op} | {torch_name} | {row.path} | {row.dtype} | {summary.cases} | "
                       f"{summary.passed} | {summary.skipped} | {summary.worst_ulps:.3g} | {summary.worst_ratio:.3g} | "
-                      f"{verdict} |\n")
+                      f"{row.verdict} |\n")
 
 
 LOSS_NAMES = {"mse": "F.mse_loss", "l1": "F.l1_loss", "huber": "F.huber_loss", "bce": "F.binary_cross_entropy",
@@ -211,21 +211,48 @@ def print_failures(failures: list, errors: list, golden: dict, limit: int = 5) -
               f"spec {golden['cases'][index]['spec']})")
 
 
+@dataclass
+class Row:
+    """One candidate (a check, a code path, a dtype) and its verdict."""
+    check: Check
+    path: str
+    dtype: str
+    candidate: pathlib.Path
+    summary: OpSummary
+    passed: bool
+    verdict: str
+    unexplained: list
+
+
+def run_candidate(check: Check, path: str, extra: dict, dtype: str, golden: dict, out: pathlib.Path) -> Row:
+    """Runs torch on every case of a golden file, writes the candidate and judges it."""
+    results = [run_case(check, case, dtype, extra) for case in golden["cases"]]
+    candidate = out / "candidates" / f"{check.name}.{path}.{dtype}.json"
+    write_json(candidate, candidate_document(golden, implementation_name(check, path), results))
+    summary = own_summary(golden, results, dtype)
+    passed = summary.passed + summary.skipped == summary.cases
+    unexplained, explained_by = unexplained_failures(check, path, dtype, golden, results, summary)
+    if passed:
+        verdict = "ok"
+    elif not unexplained and not summary.errors:
+        verdict = "expected: " + ", ".join(explained_by)
+    else:
+        verdict = "FAIL"
+    return Row(check, path, dtype, candidate, summary, passed, verdict, unexplained)
+
+
 def main() -> int:
     args = parse_arguments()
     out = pathlib.Path(args.out)
-    for sub in ("golden", "candidates", "reports"):
+    for sub in ("golden", "candidates"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     use_verify = not args.no_verify and verify_available(args.gradref)
     print(f"check_pytorch: torch {torch.__version__}; checking with "
           f"{'gradref verify and ' if use_verify else ''}the script's exact comparison")
     print(f"{'check':30s} {'path':13s} {'dtype':7s} {'cases':>5s} {'passed':>6s} {'skipped':>7s} "
           f"{'worst ulp':>10s} {'worst/bound':>11s}  result")
-    unexpected = 0
-    own_verdicts = {}  # candidate path -> (passed, label)
-    rows = []          # the table, for --markdown
-    pairs = []
     started = time.monotonic()
+    rows, pairs = [], []
     for check in selected_checks(args.ops):
         for dtype in args.dtypes.split(","):
             golden_path = out / "golden" / f"{check.name}.{dtype}.json"
@@ -233,29 +260,19 @@ def main() -> int:
             golden = generate_golden(args.gradref, check.op, check.preset, spec, dtype, args.count, args.seed,
                                      golden_path)
             for path, extra in check.paths.items():
-                results = [run_case(check, case, dtype, extra) for case in golden["cases"]]
-                candidate_path = out / "candidates" / f"{check.name}.{path}.{dtype}.json"
-                pairs.append((golden_path, candidate_path))
-                write_json(candidate_path, candidate_document(golden, implementation_name(check, path), results))
-                summary = own_summary(golden, results, dtype)
-                passed = summary.passed + summary.skipped == summary.cases
-                own_verdicts[str(candidate_path)] = (passed, f"{check.name} {path} {dtype}")
-                unexplained, explained_by = unexplained_failures(check, path, dtype, golden, results, summary)
-                if passed:
-                    verdict = "ok"
-                elif not unexplained and not summary.errors:
-                    verdict = "expected: " + ", ".join(explained_by)
-                else:
-                    verdict = "FAIL"
-                    unexpected += 1
-                rows.append((check, path, dtype, summary, verdict))
+                row = run_candidate(check, path, extra, dtype, golden, out)
+                rows.append(row)
+                pairs.append((golden_path, row.candidate))
+                summary = row.summary
                 print(f"{check.name:30s} {path:13s} {dtype:7s} {summary.cases:5d} {summary.passed:6d} "
-                      f"{summary.skipped:7d} {summary.worst_ulps:10.3g} {summary.worst_ratio:11.3g}  {verdict}")
+                      f"{summary.skipped:7d} {summary.worst_ulps:10.3g} {summary.worst_ratio:11.3g}  {row.verdict}")
                 if args.details:
                     print_failures(summary.failures, summary.errors, golden, limit=1000)
-                elif verdict == "FAIL":
-                    print_failures(unexplained, summary.errors, golden)
+                elif row.verdict == "FAIL":
+                    print_failures(row.unexplained, summary.errors, golden)
+    unexpected = sum(row.verdict == "FAIL" for row in rows)
     if use_verify and pairs:
+        own_verdicts = {str(row.candidate): (row.passed, f"{row.check.name} {row.path} {row.dtype}") for row in rows}
         unexpected += compare_with_verify(args.gradref, pairs, out / "verify.xml", own_verdicts)
     if args.markdown:
         write_markdown(args.markdown, rows)
