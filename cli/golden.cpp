@@ -23,25 +23,28 @@
 #include "gradref/catalog/json.hpp"
 #include "gradref/spec/errors.hpp"
 #include "npz.hpp"
+#include "verify/golden_data.hpp"
 
 namespace gradref::cli {
 
 namespace {
 
 using catalog::Case;
-using catalog::CertifiedOutputs;
 using catalog::CertifiedValue;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
 using catalog::NamedArrays;
+using verify::bound_text;
+using verify::CertifiedCase;
+using verify::rounded_of;
 
 constexpr int format_version = 1;
-// Significant digits of the exact values written: a 40-digit decimal is within
-// 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|) each bound carries for the
-// reference's own rounding, so comparing with the decimal stays sound; the 77
-// digits that 256 bits certify would double the size of a file.
-constexpr int max_digits = 40;
+// Significant digits of the exact values written (verify::full_digits, 40): a
+// 40-digit decimal is within 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|)
+// each bound carries for the reference's own rounding, so comparing with the
+// decimal stays sound; the 77 digits that 256 bits certify would double the size
+// of a file.
 // Draws per case that may be rejected for not having the forced fields' values
 // before a draw is given those values instead; then draws that may fail to take them.
 constexpr int matching_draws = 100;
@@ -59,12 +62,6 @@ struct GoldenOptions {
   std::int64_t count = 0;
   std::uint64_t seed = 0;
   std::string output;
-};
-
-struct GoldenCase {
-  Case c;
-  CertifiedOutputs outputs;
-  NamedArrays<Real> bounds;  ///< per output: the error model's bound plus the reference's own slack
 };
 
 Dtype parse_dtype(const std::string& name) {
@@ -158,15 +155,6 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
   return true;
 }
 
-/// Every finite output has a certified rounding in `dtype`.
-bool certified_in(const CertifiedOutputs& outputs, Dtype dtype) {
-  for (const auto& [name, array] : outputs.outputs)
-    for (const CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) && !(dtype == Dtype::float32 ? v.float32.has_value() : v.float64.has_value()))
-        return false;
-  return true;
-}
-
 /// Reports progress on stderr once a run has taken a second, then every second.
 class Progress {
  public:
@@ -207,7 +195,7 @@ class Drawer {
   std::uint64_t draws_ = 0;
 };
 
-GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer& drawer, std::int64_t& redrawn) {
+CertifiedCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer& drawer, std::int64_t& redrawn) {
   int failed = 0, mismatched = 0, unforceable = 0, uncertified = 0;
   for (;; ++redrawn) {
     std::optional<Case> drawn = drawer.next();
@@ -229,44 +217,21 @@ GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer
       throw std::logic_error(entry.name + ": the generator drew an input that " + catalog::dtype_name(dtype) +
                              " does not hold exactly");
     }
-    GoldenCase g{c, {}, {}};
+    std::optional<CertifiedCase> g;
     try {
-      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits);
+      g = verify::certify_case(entry, c, dtype);
     } catch (const InvalidInput&) {
       if (!forcing) throw;
       if (unforceable++ < forced_draws) continue;
       throw;
     }
-    if (!certified_in(g.outputs, dtype)) {
+    if (!g) {
       if (uncertified++ < uncertified_draws) continue;
       throw std::runtime_error(entry.name + ": " + std::to_string(uncertified) +
                                " draws in a row with an output whose rounding 4096 bits cannot certify");
     }
-    const NamedArrays<Real> model = entry.error_bound(c, dtype);
-    ScopedPrecision precision(default_bits);
-    const Real slack = pow(Real(2), -static_cast<int>(default_bits / 2));  // as catalog::compare adds
-    for (const auto& [name, array] : g.outputs.outputs) {
-      const auto it = model.find(name);
-      if (it == model.end()) throw std::logic_error(entry.name + ": the error model has no bound for " + name);
-      Array<Real> bound = it->second;
-      for (std::int64_t i = 0; i < bound.size(); ++i) {
-        const Real& x = array.values[static_cast<std::size_t>(i)].value;
-        if (!isnan(x) && !isinf(x)) bound[i] += abs(x) * slack;
-      }
-      g.bounds.emplace(name, std::move(bound));
-    }
-    return g;
+    return std::move(*g);
   }
-}
-
-/// Upward-rounded decimal with 6 significant digits: still a bound.
-std::string bound_text(const Real& bound) {
-  if (isnan(bound) || isinf(bound)) return "inf";
-  char* s = nullptr;
-  if (mpfr_asprintf(&s, "%.5RUe", bound.backend().data()) < 0) throw std::bad_alloc();
-  std::string out(s);
-  mpfr_free_str(s);
-  return out;
 }
 
 /// The bound's decimal text (bound_text) rounded up to a double: at least the text's value.
@@ -280,13 +245,7 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-double rounded_of(const CertifiedValue& v, Dtype dtype) {
-  if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
-  if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  return dtype == Dtype::float32 ? static_cast<double>(*v.float32) : *v.float64;
-}
-
-Json case_json(const GoldenCase& g, Dtype dtype) {
+Json case_json(const CertifiedCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);
   Json outputs = Json::object();
   for (const auto& [name, array] : g.outputs.outputs) {
@@ -294,8 +253,8 @@ Json case_json(const GoldenCase& g, Dtype dtype) {
     const Array<Real>& bounds = g.bounds.at(name);
     for (std::size_t i = 0; i < array.values.size(); ++i) {
       const CertifiedValue& v = array.values[i];
-      digits.push_back(std::min(v.digits, max_digits));
-      exact_text.push_back(v.digits > max_digits ? to_decimal(v.value, max_digits) : v.decimal);
+      digits.push_back(verify::golden_digits(v));
+      exact_text.push_back(verify::golden_exact_text(v));
       rounded.push_back(to_hex(rounded_of(v, dtype)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }
@@ -345,7 +304,7 @@ npz::NpyArray value_array(const Shape& shape, const std::vector<double>& values,
 /// The .npz: golden.json (the JSON document, exact decimals), version.npy, and per
 /// case k (zero-padded) case_k/inputs/NAME.npy, case_k/outputs/NAME.npy (values in
 /// the dtype; int64 for integer ports) and case_k/bounds/NAME.npy (float64, rounded up).
-std::string npz_file(const Entry& entry, const std::string& document, const std::vector<GoldenCase>& cases,
+std::string npz_file(const Entry& entry, const std::string& document, const std::vector<CertifiedCase>& cases,
                      Dtype dtype) {
   std::vector<std::pair<std::string, std::string>> entries;
   entries.emplace_back("version.npy", npz::npy_bytes(npz::int64_array({}, {format_version})));
@@ -354,7 +313,7 @@ std::string npz_file(const Entry& entry, const std::string& document, const std:
   for (std::size_t k = 0; k < cases.size(); ++k) {
     std::string index = std::to_string(k);
     const std::string prefix = "case_" + std::string(width - index.size(), '0') + index + "/";
-    const GoldenCase& g = cases[k];
+    const CertifiedCase& g = cases[k];
     for (const auto& [name, array] : g.c.inputs) {
       std::vector<double> values;
       for (const Real& x : array.values()) values.push_back(round_to_double(x));
@@ -388,7 +347,7 @@ int run_golden(const GoldenOptions& o) {
 
   Drawer drawer(entry.generator(dtype), o.seed);
   Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
-  std::vector<GoldenCase> cases;
+  std::vector<CertifiedCase> cases;
   std::vector<Json> case_docs;
   std::int64_t redrawn = 0;
   for (std::int64_t k = 0; k < o.count; ++k) {

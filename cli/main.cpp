@@ -34,7 +34,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Subcommand> commands = {add_ops(app),   add_eval(app),  add_conventions(app),
                                            add_run(app),   add_train(app), add_gan(app),
-                                           add_golden(app)};
+                                           add_golden(app), add_verify(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
