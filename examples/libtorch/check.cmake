@@ -14,6 +14,7 @@
 # 4. `gradref verify` on the full candidates must fail exactly on the files where
 #    discrepancies were expected: they are real, and verify sees them too. Its
 #    report is left in WORK/verify.txt (docs/validation.md quotes it).
+cmake_minimum_required(VERSION 3.25)
 foreach(var GRADREF CHECK WORK)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check.cmake: -D${var}=... is required")

@@ -142,6 +142,22 @@ bool softmax_terms(const Element& e) {
   return e.within(K * e.u() * max_weight * (1 + spread) * terms / divisor);
 }
 
+bool nll_reciprocal(const Element& e) {
+  if (e.within(K * e.u() * std::abs(e.exact))) return true;
+  if (e.choice("reduction") != "mean") return false;
+  // 1 / total_weight overflows where the total weight of the counted targets is
+  // below the reciprocal of the dtype's largest value (subnormal class weights).
+  const auto& target = e.input("target");
+  long double total = 0;
+  for (double t : target) {
+    if (t == e.spec("ignore_index")) continue;
+    total += e.has("weight") ? e.input("weight").at(static_cast<std::size_t>(t)) : 1.0;
+  }
+  const long double largest = e.dtype == Dtype::float32 ? std::numeric_limits<float>::max()
+                                                        : std::numeric_limits<double>::max();
+  return total * largest < 1;
+}
+
 bool kl_target_tiny(const Element& e) {
   return e.choice("p_form") == "prob" && e.at("p") < smallest_normal(e.dtype);
 }
@@ -197,6 +213,11 @@ const std::vector<Discrepancy>& discrepancies() {
        "g - exp(log_softmax) sum(g): each probability is exp of a rounded log-probability, so its relative "
        "error grows with |log p|, and a gradient close to 0 (p close to 1) comes out of the cancellation "
        "1 - p with an absolute error of about u, not a relative one."},
+      {"nll-backward-reciprocal", {"nll"}, {"grad_input"}, nll_reciprocal,
+       "ATen's nll_loss backward forms -grad_output / total_weight once and multiplies each target's class "
+       "weight by it: two roundings where gradref divides w by the total weight once (w / w = 1 comes out as "
+       "1 - u/2), and where the total weight is below 1 / (the dtype's largest value), subnormal class "
+       "weights, the reciprocal overflows and the gradient is -inf."},
       {"kl-div-xlogy-backward", {"kl_divergence"}, {"grad_p"}, kl_target_tiny,
        "libtorch 1.13's kl_div is composite, xlogy(p, p) - p log q, differentiated by autograd; xlogy's "
        "backward with respect to its second argument is grad * p / p: nan at p = 0 (gradref: the one-sided "
