@@ -111,6 +111,48 @@ void write_candidate(const std::string& path, const std::string& op, const std::
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+/// libtorch's outputs of one case as a candidate case, with the trajectory of a rule.
+json candidate_case(const Outcome& o) {
+  json entry = {{"outputs", candidate_arrays(o.outputs)}};
+  if (!o.trajectory.empty()) {
+    json steps = json::array();
+    for (const auto& after : o.trajectory) steps.push_back(candidate_arrays(after));
+    entry["trajectory"] = steps;
+  }
+  return entry;
+}
+
+/// Judges every output libtorch produced against the golden case (an output it
+/// does not produce is unchecked), adding to the summary. Returns the outputs to
+/// keep in the explained candidate: all but those whose failures are all explained.
+Arrays judge_case(const json& golden_case, const Case& c, Dtype dtype, const Outcome& o, const std::string& where,
+                  Summary& summary) {
+  Arrays kept = o.outputs;
+  bool failed = false, explained = false;
+  for (const auto& [name, expected] : golden_case.at("outputs").items()) {
+    const auto produced = o.outputs.find(name);
+    if (produced == o.outputs.end()) continue;
+    const GoldenOutput reference{expected.at("exact").get<std::vector<std::string>>(),
+                                 expected.at("bound").get<std::vector<std::string>>()};
+    const Verdict v = judge(c, dtype, name, reference, produced->second);
+    summary.worst_ulps = std::max(summary.worst_ulps, v.worst_ulps);
+    summary.worst_ratio = std::max(summary.worst_ratio, v.worst_ratio);
+    if (v.failing == 0) continue;
+    if (!v.unexplained.empty()) {
+      failed = true;
+      std::cerr << where << ": " << v.unexplained << "\n";
+      continue;
+    }
+    explained = true;
+    summary.explained_by.insert(v.explained_by.begin(), v.explained_by.end());
+    kept.erase(name);
+  }
+  summary.failed += failed;
+  summary.explained += !failed && explained;
+  summary.passed += !failed && !explained;
+  return kept;
+}
+
 /// Runs every case of one golden file and judges libtorch's outputs. Writes the
 /// candidate and, beside it, the same less every output whose failing elements an
 /// expected discrepancy explains (`gradref verify` must pass that one).
@@ -129,15 +171,15 @@ Summary check_file(const std::string& golden_path, const std::string& candidate_
   Summary summary;
   json cases = json::array(), explained_cases = json::array();
   for (const auto& g : golden.at("cases")) {
-    const auto index = cases.size();
+    const auto where = golden_path + ": case " + std::to_string(cases.size());
     Case c{g.at("op").get<std::string>(), golden_spec(g.at("spec")), {}};
     for (const auto& [name, a] : g.at("inputs").items()) c.inputs[name] = golden_array(a);
     Outcome o;
     try {
       o = run_libtorch(c, dtype);
     } catch (const std::exception& e) {
-      std::cerr << golden_path << ": case " << index << ": libtorch raised: " << e.what() << "\n";
-      cases.push_back({{"outputs", json::object()}});
+      std::cerr << where << ": libtorch raised: " << e.what() << "\n";
+      cases.push_back({{"outputs", json::object()}});  // verify fails it too
       explained_cases.push_back(cases.back());
       ++summary.cases;
       ++summary.failed;
@@ -150,39 +192,11 @@ Summary check_file(const std::string& golden_path, const std::string& candidate_
       continue;
     }
     ++summary.cases;
-    Arrays kept = o.outputs;
-    bool failed = false, explained = false;
-    for (const auto& [name, expected] : g.at("outputs").items()) {
-      const auto produced = o.outputs.find(name);
-      if (produced == o.outputs.end()) continue;  // libtorch does not produce it: unchecked
-      const GoldenOutput reference{expected.at("exact").get<std::vector<std::string>>(),
-                                   expected.at("bound").get<std::vector<std::string>>()};
-      const Verdict v = judge(c, dtype, name, reference, produced->second);
-      summary.worst_ulps = std::max(summary.worst_ulps, v.worst_ulps);
-      summary.worst_ratio = std::max(summary.worst_ratio, v.worst_ratio);
-      if (v.failing == 0) continue;
-      if (!v.unexplained.empty()) {
-        failed = true;
-        std::cerr << golden_path << ": case " << index << ": " << v.unexplained << "\n";
-        continue;
-      }
-      explained = true;
-      summary.explained_by.insert(v.explained_by.begin(), v.explained_by.end());
-      kept.erase(name);
-    }
-    summary.failed += failed;
-    summary.explained += !failed && explained;
-    summary.passed += !failed && !explained;
-    json entry = {{"outputs", candidate_arrays(o.outputs)}};
-    if (!o.trajectory.empty()) {
-      json steps = json::array();
-      for (const auto& after : o.trajectory) steps.push_back(candidate_arrays(after));
-      entry["trajectory"] = steps;
-    }
-    cases.push_back(entry);
-    // The explained candidate drops the trajectory too: its last step is the outputs left out.
+    const Arrays kept = judge_case(g, c, dtype, o, where, summary);
+    cases.push_back(candidate_case(o));
+    // The explained candidate drops the trajectory too: its last step holds the outputs left out.
     if (kept.size() == o.outputs.size()) {
-      explained_cases.push_back(entry);
+      explained_cases.push_back(cases.back());
     } else if (kept.empty()) {
       explained_cases.push_back({{"skipped", "every output differs as expected (see gradref_libtorch_check)"}});
     } else {
