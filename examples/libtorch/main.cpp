@@ -9,8 +9,9 @@
 // gradref::Real) and explains those beyond the bound by the discrepancies expected
 // of libtorch 1.13 (discrepancies.cpp). Beside CANDIDATE.json it writes
 // CANDIDATE.explained.json: the same less each output whose failing elements are
-// all explained, which `gradref verify` must pass. One summary line per file on
-// stdout; each unexplained element, and each case libtorch raised on, on stderr.
+// all explained, which `gradref verify` must pass. One summary line per file, then
+// the explanation of each discrepancy met, on stdout; each unexplained element, and
+// each case libtorch raised on, on stderr.
 //
 // Exit status: 0 when every failure is explained, 1 otherwise, 2 on bad input.
 #include "discrepancies.hpp"
@@ -231,12 +232,17 @@ int main(int argc, char** argv) {
   }
   try {
     int failed = 0;
+    std::set<std::string> met;
     std::printf("%-36s %5s %6s %9s %6s %7s %10s %11s\n", "golden file", "cases", "passed", "explained", "failed",
                 "skipped", "worst ulp", "worst ratio");
     for (int k = 1; k + 1 < argc; k += 2) {
       const auto summary = gradref_libtorch::check_file(argv[k], argv[k + 1]);
       gradref_libtorch::print_summary(gradref_libtorch::file_label(argv[k]), summary);
       failed += summary.failed;
+      met.insert(summary.explained_by.begin(), summary.explained_by.end());
+    }
+    for (const auto& [name, why] : gradref_libtorch::expected_discrepancies()) {
+      if (met.count(name) != 0) std::printf("\n%s: %s\n", name.c_str(), why.c_str());
     }
     std::fflush(stdout);
     return failed == 0 ? 0 : 1;
