@@ -4,6 +4,8 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "gradref/catalog/evaluate.hpp"
 #include "support/catalog_params.hpp"
@@ -20,16 +22,22 @@ class Gradients : public testing::TestWithParam<const catalog::Entry*> {};
 
 TEST_P(Gradients, AgreeWithFiniteDifferences) {
   const catalog::Entry& entry = *GetParam();
+  // How many cases checked each Gradient entry: an op whose generator never
+  // produces one of its forms (mlp's loss or cotangent form) would otherwise check
+  // nothing for it and pass.
+  std::vector<int> exercised(entry.gradients.size(), 0);
   const bool ok = rc::check(entry.name + " gradients vs finite differences", [&] {
     const auto& generator = entry.derivative_generator ? entry.derivative_generator : entry.generator;
     const catalog::Case c = *generator(catalog::Dtype::float64);
     ScopedPrecision precision(kBits);
     const catalog::NamedArrays<Real> out = catalog::evaluate_at(entry, c, kBits);
-    for (const catalog::Gradient& g : entry.gradients) {
+    for (std::size_t j = 0; j < entry.gradients.size(); ++j) {
+      const catalog::Gradient& g = entry.gradients[j];
       // An optional output this spec does not produce, or a cotangent input this case
       // does not take (mlp: the loss's gradients, or a cotangent's VJP when loss is none).
       if (!out.contains(g.gradient) || !out.contains(g.value) || (!g.cotangent.empty() && !c.inputs.contains(g.cotangent)))
         continue;
+      ++exercised[j];
       const Array<Real>& gradient = out.at(g.gradient);
       Real scale = 0;
       for (const Real& x : gradient.values()) scale = std::max(scale, Real(abs(x)));
@@ -60,6 +68,10 @@ TEST_P(Gradients, AgreeWithFiniteDifferences) {
     }
   });
   EXPECT_TRUE(ok);
+  for (std::size_t j = 0; j < entry.gradients.size(); ++j)
+    EXPECT_GT(exercised[j], 0) << entry.name << ": no case produced " << entry.gradients[j].gradient << " = d "
+                               << entry.gradients[j].value << " / d " << entry.gradients[j].input
+                               << (entry.gradients[j].cotangent.empty() ? "" : " (VJP with " + entry.gradients[j].cotangent + ")");
 }
 
 /// The ops that declare gradients (update rules declare none: their outputs are

@@ -82,6 +82,14 @@ inline void validate(const Activation& s) {
   require(std::isfinite(s.threshold), op, "threshold", format_double(s.threshold), "a finite number");
 }
 
+/// Every parameter back to its default; the function is the caller's choice, not
+/// a framework's, so a preset keeps it.
+constexpr void reset_keeping_function(Activation& s) {
+  const ActivationFunction f = s.function;
+  s = Activation{};
+  s.function = f;
+}
+
 /// The framework defaults of every parameter; `function` is the caller's.
 inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
     {"pytorch",
@@ -91,17 +99,13 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
      "which relu's backward threshold_backward(grad, result, 0) in tools/autograd/derivatives.yaml runs: "
      "x <= 0 gives 0); read at pytorch/pytorch 02def0c",
      [](Activation& s) {
-       const ActivationFunction f = s.function;
-       s = Activation{};
-       s.function = f;
+       reset_keeping_function(s);
      }},
     {"jax",
      "jax/_src/nn/functions.py, read at jax-ml/jax cec06d1: relu's custom jvp select(x > 0, g, 0); leaky_relu "
      "where(x >= 0, x, negative_slope * x), negative_slope=1e-2; softplus logaddexp(x, 0) (no threshold, beta 1)",
      [](Activation& s) {
-       const ActivationFunction f = s.function;
-       s = Activation{};
-       s.function = f;
+       reset_keeping_function(s);
        s.use_threshold = false;
        s.leaky_relu_derivative_at_zero = KinkSide::right;
      }},
@@ -111,9 +115,7 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
      "tf.nn.leaky_relu, tf.math.softplus), Keras 3 on its default TensorFlow backend, read at keras-team/keras "
      "3422977",
      [](Activation& s) {
-       const ActivationFunction f = s.function;
-       s = Activation{};
-       s.function = f;
+       reset_keeping_function(s);
        s.negative_slope = 0.2;
        s.use_threshold = false;
      }},
@@ -122,9 +124,7 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
      "(ReluGrad: g * (x > 0); LeakyReluGrad: x > 0 ? g : g * alpha); tensorflow/core/kernels/softplus_op.h "
      "(no beta; its dtype-dependent cut-offs are a deviation, not a field)",
      [](Activation& s) {
-       const ActivationFunction f = s.function;
-       s = Activation{};
-       s.function = f;
+       reset_keeping_function(s);
        s.negative_slope = 0.2;
        s.use_threshold = false;
      }},
@@ -133,9 +133,7 @@ inline constexpr std::array<Preset<Activation>, 5> activation_presets{{
      "softplus log(1 + e^x) without threshold (sec. 3.10); at the kink implementations return a one-sided "
      "derivative: left here",
      [](Activation& s) {
-       const ActivationFunction f = s.function;
-       s = Activation{};
-       s.function = f;
+       reset_keeping_function(s);
        s.use_threshold = false;
      }},
 }};

@@ -18,7 +18,8 @@
 //   gelu_tanh   x2 = x * x; t = tanh(k * (x + c * (x2 * x))); h = 0.5 * x;
 //               f = h * (1 + t); f' = 0.5 * (1 + t) + (h * (1 - t * t)) * (k * (1 + c3 * x2)),
 //               k = sqrt(2/pi), c = 0.044715, c3 = 3 * c (rounded once, as a per-call scalar)
-// Every branch tests an exact value (the kernel's inputs are exact). The stable
+// Every branch tests the value it is given; where that value is itself a kernel's inexact
+// result, activation_derivative widens the Tracked slope (see there). The stable
 // sigmoid and softplus never overflow for a finite x.
 //
 // Three of these forms cancel: 1 + erf(u) and 1 + tanh(y) for large negative
@@ -179,10 +180,11 @@ T activation_value(const spec::Activation& s, const T& x) {
   return x;
 }
 
-/// f'(x) for the spec's function; at the kinks of relu and leaky_relu (x = 0) the
-/// slope of the side the spec names.
+namespace activation_detail {
+
+/// f'(x) on the branch x's value selects.
 template <class T>
-T activation_derivative(const spec::Activation& s, const T& x) {
+T derivative_on_branch(const spec::Activation& s, const T& x) {
   using std::exp;
   using std::tanh;
   namespace d = activation_detail;
@@ -213,6 +215,35 @@ T activation_derivative(const spec::Activation& s, const T& x) {
     }
   }
   return one;
+}
+
+}  // namespace activation_detail
+
+/// f'(x) for the spec's function; at the kinks of relu and leaky_relu (x = 0) the
+/// slope of the side the spec names.
+///
+/// For Tracked, x may itself be a kernel's inexact result (the MLP's
+/// pre-activations). Where x's error reaches its distance to a branch point (relu
+/// and leaky_relu at 0, thresholded softplus at beta x = threshold), the kernel's x
+/// may lie on the other side and take the other branch's slope: the error then
+/// grows by the jump between the branches (|1 - 0|, |1 - negative_slope|; at most
+/// 1 for softplus, whose slopes lie in [0, 1]). An exact x (error 0) never widens.
+template <class T>
+T activation_derivative(const spec::Activation& s, const T& x) {
+  T slope = activation_detail::derivative_on_branch(s, x);
+  if constexpr (std::is_same_v<T, Tracked>) {
+    using F = spec::ActivationFunction;
+    if (x.error() == 0) return slope;
+    Real jump = 0;
+    const bool may_cross_zero = abs(x.value()) <= x.error();
+    if (s.function == F::relu && may_cross_zero) jump = 1;
+    if (s.function == F::leaky_relu && may_cross_zero) jump = abs(1 - Real(s.negative_slope));
+    if (s.function == F::softplus && s.use_threshold &&
+        abs(x.value() * s.beta - s.threshold) <= 2 * x.error() * std::abs(s.beta))
+      jump = 1;
+    if (jump > 0) slope = Tracked(slope.value(), slope.error() + jump, slope.format());
+  }
+  return slope;
 }
 
 }  // namespace gradref::reference

@@ -6,7 +6,6 @@
 // g = dL/dx^(l) * sigma_l'(s^(l)), g^T x^(l-1), the column sums of g, g W^(l).
 #include <cstdint>
 #include <span>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -66,29 +65,6 @@ std::pair<Array<T>, Array<T>> loss_and_gradient(const spec::Mlp& s, const Array<
   return {};
 }
 
-/// sigma'(s) where s is itself a kernel's result. Real: activation_derivative. For
-/// Tracked, where the error of s reaches its distance to a kink (relu and
-/// leaky_relu at 0, thresholded softplus at beta s = threshold), the kernel's s may
-/// lie on the other side and take the other branch's slope: the error then grows by
-/// the jump between the branches (|1 - 0|, |1 - negative_slope|; at most 1 for
-/// softplus, whose slopes lie in [0, 1]).
-template <class T>
-T derivative_at(const spec::Activation& sigma, const T& s) {
-  T slope = activation_derivative(sigma, s);
-  if constexpr (std::is_same_v<T, Tracked>) {
-    using F = spec::ActivationFunction;
-    Real jump = 0;
-    const bool may_cross_zero = s.error() > 0 && abs(s.value()) <= s.error();
-    if (sigma.function == F::relu && may_cross_zero) jump = 1;
-    if (sigma.function == F::leaky_relu && may_cross_zero) jump = abs(1 - Real(sigma.negative_slope));
-    if (sigma.function == F::softplus && sigma.use_threshold && s.error() > 0 &&
-        abs(s.value() * sigma.beta - sigma.threshold) <= 2 * s.error() * std::abs(sigma.beta))
-      jump = 1;
-    if (jump > 0) slope = Tracked(slope.value(), slope.error() + jump, slope.format());
-  }
-  return slope;
-}
-
 }  // namespace mlp_detail
 
 template <class T>
@@ -136,7 +112,7 @@ MlpResult<T> mlp(const spec::Mlp& s, const MlpInputs<T>& in) {
     const spec::Activation sigma = spec::layer_activation(s, static_cast<std::int64_t>(l + 1));
     const Array<T>& pre = r.pre_activation[l];
     Array<T> g(pre.shape(), T(0.0));
-    for (std::int64_t i = 0; i < g.size(); ++i) g[i] = dx[i] * mlp_detail::derivative_at(sigma, pre[i]);
+    for (std::int64_t i = 0; i < g.size(); ++i) g[i] = dx[i] * activation_derivative(sigma, pre[i]);
     const Array<T>& x = l == 0 ? *in.input : r.activation[l - 1];
     r.grad_weight[l] = affine::grad_weight(g, x, s.weight_layout, dims(l));
     if (s.bias) r.grad_bias[l] = affine::column_sums(g, dims(l));
