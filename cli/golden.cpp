@@ -21,6 +21,7 @@
 #include "commands.hpp"
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/catalog/json.hpp"
+#include "gradref/catalog/support.hpp"
 #include "gradref/spec/errors.hpp"
 #include "npz.hpp"
 
@@ -48,8 +49,9 @@ constexpr int matching_draws = 100;
 constexpr int forced_draws = 100;
 // Draws on which the generator gives up (a suchThat it cannot satisfy).
 constexpr int failed_draws = 100;
-// Draws rejected because p = 4096 bits cannot certify the rounding of an output.
+// Draws rejected because p = max_bits cannot certify the rounding of an output.
 constexpr int uncertified_draws = 20;
+constexpr unsigned max_bits = 4096;
 
 struct GoldenOptions {
   std::string op;
@@ -68,12 +70,9 @@ struct GoldenCase {
 };
 
 Dtype parse_dtype(const std::string& name) {
-  if (name == "float32") return Dtype::float32;
-  if (name == "float64") return Dtype::float64;
-  if (name == "bfloat16")
-    throw InvalidInput("gradref", "--dtype", name,
-                       "float32 or float64 (bfloat16 needs a bfloat16 error model, which the catalog does not have yet)");
-  throw InvalidInput("gradref", "--dtype", name, "float32 or float64");
+  for (Dtype d : {Dtype::float32, Dtype::float64, Dtype::bfloat16})
+    if (name == catalog::dtype_name(d)) return d;
+  throw InvalidInput("gradref", "--dtype", name, "float32, float64 or bfloat16");
 }
 
 /// The fields on which the op's presets disagree, at `preset`'s values (what
@@ -151,8 +150,7 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
     if (integer) continue;
     for (const Real& x : array.values()) {
       if (isnan(x) || isinf(x)) continue;
-      if (dtype == Dtype::float32 ? exact(static_cast<double>(round_to_float(x))) != x : exact(round_to_double(x)) != x)
-        return false;
+      if (rounded_to(x, catalog::format_of(dtype)) != x) return false;
     }
   }
   return true;
@@ -162,8 +160,7 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
 bool certified_in(const CertifiedOutputs& outputs, Dtype dtype) {
   for (const auto& [name, array] : outputs.outputs)
     for (const CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) && !(dtype == Dtype::float32 ? v.float32.has_value() : v.float64.has_value()))
-        return false;
+      if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, dtype)) return false;
   return true;
 }
 
@@ -231,7 +228,7 @@ GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer
     }
     GoldenCase g{c, {}, {}};
     try {
-      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits);
+      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits, max_bits, dtype == Dtype::bfloat16);
     } catch (const InvalidInput&) {
       if (!forcing) throw;
       if (unforceable++ < forced_draws) continue;
@@ -283,7 +280,7 @@ double bound_double(const std::string& text) {
 double rounded_of(const CertifiedValue& v, Dtype dtype) {
   if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
   if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  return dtype == Dtype::float32 ? static_cast<double>(*v.float32) : *v.float64;
+  return *catalog::rounding_in(v, dtype);
 }
 
 Json case_json(const GoldenCase& g, Dtype dtype) {
@@ -335,16 +332,18 @@ npz::NpyArray integer_array(const Shape& shape, const std::vector<double>& value
   return npz::int64_array(shape, ints);
 }
 
+/// NumPy has no bfloat16: bfloat16 values go in float32 arrays, which hold them exactly.
 npz::NpyArray value_array(const Shape& shape, const std::vector<double>& values, Dtype dtype, bool integer) {
   if (integer) return integer_array(shape, values);
   if (dtype == Dtype::float64) return npz::float64_array(shape, values);
-  std::vector<float> narrow(values.begin(), values.end());  // exact: each value is a float32
+  std::vector<float> narrow(values.begin(), values.end());  // exact: each value is a float32 (or bfloat16)
   return npz::float32_array(shape, narrow);
 }
 
 /// The .npz: golden.json (the JSON document, exact decimals), version.npy, and per
 /// case k (zero-padded) case_k/inputs/NAME.npy, case_k/outputs/NAME.npy (values in
-/// the dtype; int64 for integer ports) and case_k/bounds/NAME.npy (float64, rounded up).
+/// the dtype, bfloat16 as float32; int64 for integer ports) and case_k/bounds/NAME.npy
+/// (float64, rounded up).
 std::string npz_file(const Entry& entry, const std::string& document, const std::vector<GoldenCase>& cases,
                      Dtype dtype) {
   std::vector<std::pair<std::string, std::string>> entries;
@@ -386,7 +385,7 @@ int run_golden(const GoldenOptions& o) {
     throw InvalidInput("gradref", "--count", std::to_string(o.count), "an integer in [0, 100000]");
   const Json forced = forced_fields(entry, o.preset, parse_spec_option(o.spec));
 
-  Drawer drawer(entry.generator(dtype), o.seed);
+  Drawer drawer(catalog::generator_for(entry, dtype), o.seed);
   Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
   std::vector<GoldenCase> cases;
   std::vector<Json> case_docs;
@@ -438,7 +437,8 @@ Subcommand add_golden(CLI::App& parent) {
                   "fix the fields on which the op's presets disagree to this preset's values; other fields vary");
   cmd->add_option("--spec", options->spec,
                   "JSON object of spec fields to fix as well, e.g. '{\"eps_root\": 0}' (with --preset: on top of it)");
-  cmd->add_option("--dtype", options->dtype, "float32 or float64: inputs held exactly, outputs rounded, bounds")
+  cmd->add_option("--dtype", options->dtype,
+                  "float32, float64 or bfloat16: inputs held exactly, outputs rounded, bounds (bfloat16 in .npz: float32 arrays)")
       ->capture_default_str();
   cmd->add_option("--count", options->count, "number of cases")->required();
   cmd->add_option("--seed", options->seed, "seed of the random stream: the same seed gives the same file")->required();
