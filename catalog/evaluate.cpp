@@ -66,14 +66,24 @@ CertifiedOutputs evaluate_once(const Entry& entry, const Case& c, unsigned bits)
   return out;
 }
 
+bool integer_output(const Entry& entry, const std::string& name) {
+  for (const Port& p : entry.outputs)
+    if (port_matches(p, name)) return p.integer;
+  return false;
+}
+
 /// Every finite value has `min_digits` digits and certified float32/float64
-/// roundings, and a certified bfloat16 rounding where `bfloat16` asks for one.
-bool certified_enough(const CertifiedOutputs& out, int min_digits, bool bfloat16) {
-  for (const auto& [name, arr] : out.outputs)
+/// roundings, and a certified bfloat16 rounding where `bfloat16` asks for one
+/// (integer outputs aside: a step counter such as 257, a bfloat16 midpoint, is
+/// reported as the integer it is, and no p certifies its bfloat16 rounding).
+bool certified_enough(const Entry& entry, const CertifiedOutputs& out, int min_digits, bool bfloat16) {
+  for (const auto& [name, arr] : out.outputs) {
+    const bool needs_bfloat16 = bfloat16 && !integer_output(entry, name);
     for (const CertifiedValue& v : arr.values)
       if (!isnan(v.value) && !isinf(v.value) &&
-          (v.digits < min_digits || !v.float32 || !v.float64 || (bfloat16 && !v.bfloat16)))
+          (v.digits < min_digits || !v.float32 || !v.float64 || (needs_bfloat16 && !v.bfloat16)))
         return false;
+  }
   return true;
 }
 
@@ -96,7 +106,7 @@ bool zeros_confirmed(const Entry& entry, const Case& c, const CertifiedOutputs& 
 CertifiedOutputs evaluate_certified(const Entry& entry, const Case& c, unsigned bits, int min_digits,
                                     unsigned max_bits, bool bfloat16) {
   CertifiedOutputs out = evaluate_once(entry, c, bits);
-  while ((!certified_enough(out, min_digits, bfloat16) || !zeros_confirmed(entry, c, out)) && 2 * out.bits <= max_bits)
+  while ((!certified_enough(entry, out, min_digits, bfloat16) || !zeros_confirmed(entry, c, out)) && 2 * out.bits <= max_bits)
     out = evaluate_once(entry, c, 2 * out.bits);
   if (!zeros_confirmed(entry, c, out))  // a zero max_bits could not confirm is not certified
     for (auto& [name, arr] : out.outputs)

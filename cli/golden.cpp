@@ -156,11 +156,20 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
   return true;
 }
 
-/// Every finite output has a certified rounding in `dtype`.
-bool certified_in(const CertifiedOutputs& outputs, Dtype dtype) {
-  for (const auto& [name, array] : outputs.outputs)
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
+  for (const catalog::Port& p : ports)
+    if (catalog::port_matches(p, name)) return p.integer;
+  return false;
+}
+
+/// Every finite output has a certified rounding in `dtype` (integer outputs are
+/// written as the integers they are).
+bool certified_in(const Entry& entry, const CertifiedOutputs& outputs, Dtype dtype) {
+  for (const auto& [name, array] : outputs.outputs) {
+    if (integer_port(entry.outputs, name)) continue;
     for (const CertifiedValue& v : array.values)
       if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, dtype)) return false;
+  }
   return true;
 }
 
@@ -234,7 +243,7 @@ GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer
       if (unforceable++ < forced_draws) continue;
       throw;
     }
-    if (!certified_in(g.outputs, dtype)) {
+    if (!certified_in(entry, g.outputs, dtype)) {
       if (uncertified++ < uncertified_draws) continue;
       throw std::runtime_error(entry.name + ": " + std::to_string(uncertified) +
                                " draws in a row with an output whose rounding 4096 bits cannot certify");
@@ -277,23 +286,28 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-double rounded_of(const CertifiedValue& v, Dtype dtype) {
+/// What a perfect kernel returns: the exact value rounded to the dtype; for an
+/// integer output (a step counter, which kernels keep as an integer) the integer
+/// itself, which bfloat16 (beyond 256) or float32 (beyond 2^24) may not hold.
+double rounded_of(const CertifiedValue& v, Dtype dtype, bool integer) {
+  if (integer && isfinite(v.value)) return round_to_double(v.value);
   if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
   if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
   return *catalog::rounding_in(v, dtype);
 }
 
-Json case_json(const GoldenCase& g, Dtype dtype) {
+Json case_json(const Entry& entry, const GoldenCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);
   Json outputs = Json::object();
   for (const auto& [name, array] : g.outputs.outputs) {
     Json digits = Json::array(), exact_text = Json::array(), rounded = Json::array(), bound = Json::array();
     const Array<Real>& bounds = g.bounds.at(name);
+    const bool integer = integer_port(entry.outputs, name);
     for (std::size_t i = 0; i < array.values.size(); ++i) {
       const CertifiedValue& v = array.values[i];
       digits.push_back(std::min(v.digits, max_digits));
       exact_text.push_back(v.digits > max_digits ? to_decimal(v.value, max_digits) : v.decimal);
-      rounded.push_back(to_hex(rounded_of(v, dtype)));
+      rounded.push_back(to_hex(rounded_of(v, dtype, integer)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }
     outputs[name] = {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
@@ -314,12 +328,6 @@ std::string render(const Json& header, const std::vector<Json>& cases) {
   for (std::size_t i = 0; i < cases.size(); ++i) out += (i ? ",\n    " : "\n    ") + dump(cases[i]);
   out += cases.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;
-}
-
-bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
-  for (const catalog::Port& p : ports)
-    if (catalog::port_matches(p, name)) return p.integer;
-  return false;
 }
 
 npz::NpyArray integer_array(const Shape& shape, const std::vector<double>& values) {
@@ -363,7 +371,7 @@ std::string npz_file(const Entry& entry, const std::string& document, const std:
     for (const auto& [name, array] : g.outputs.outputs) {
       std::vector<double> values, bounds;
       for (std::size_t i = 0; i < array.values.size(); ++i) {
-        values.push_back(rounded_of(array.values[i], dtype));
+        values.push_back(rounded_of(array.values[i], dtype, integer_port(entry.outputs, name)));
         bounds.push_back(bound_double(bound_text(g.bounds.at(name)[static_cast<std::int64_t>(i)])));
       }
       entries.emplace_back(prefix + "outputs/" + name + ".npy",
@@ -392,7 +400,7 @@ int run_golden(const GoldenOptions& o) {
   std::int64_t redrawn = 0;
   for (std::int64_t k = 0; k < o.count; ++k) {
     cases.push_back(next_case(entry, dtype, forced, drawer, redrawn));
-    case_docs.push_back(case_json(cases.back(), dtype));
+    case_docs.push_back(case_json(entry, cases.back(), dtype));
     progress.update(k + 1, o.count);
   }
 

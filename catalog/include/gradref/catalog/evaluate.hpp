@@ -35,7 +35,7 @@ struct CertifiedOutputs {
 
 /// Runs the entry's reference at p = `bits` and 2p. While some finite output has
 /// fewer than `min_digits` certified digits (cancellation) or a float32/float64
-/// rounding (and, with `bfloat16`, a bfloat16 rounding) that p bits cannot decide
+/// rounding (and, with `bfloat16`, a bfloat16 rounding of a non-integer output) that p bits cannot decide
 /// (a value within 2^-p of a rounding midpoint), p is doubled, up to `max_bits`;
 /// the result says which p it used. The bfloat16 rounding is given whenever p
 /// certifies it; asking for it only makes p grow for it (bfloat16 midpoints such as
