@@ -71,6 +71,14 @@ TEST(Tracked, SignumIsExactAwayFromZeroAndBoundedNearIt) {
   EXPECT_EQ(signum(zero).error(), 1);
 }
 
+TEST(Tracked, AnUnboundedTermLeavesASumUnboundedNotNan) {
+  const Tracked unbounded = log(Tracked(exact(0.5f), exact(1.0), Format::float32));  // the operand may be <= 0
+  ASSERT_TRUE(isinf(unbounded.error()));
+  ASSERT_FALSE(isinf(unbounded.value()));
+  const std::vector<Tracked> one_term = {unbounded};
+  EXPECT_TRUE(isinf(sum(std::span<const Tracked>(one_term)).error()));  // depth 0: not 0 * inf
+}
+
 /// A bfloat16 kernel emulated in float: each float result rounded to bfloat16.
 float bf16(float x) { return round_to_bfloat16(exact(x)); }
 Tracked in_bfloat16(float x) { return Tracked(exact(x), Format::bfloat16); }

@@ -224,7 +224,8 @@ Tracked sum(std::span<const Tracked> terms) {
   }
   const double du = static_cast<double>(rounding_model().sum_depth(static_cast<std::int64_t>(terms.size()))) *
                     unit_roundoff(f);
-  Real err = propagated + Real(du / (1 - du)) * magnitude;
+  // An unbounded term leaves the sum unbounded (and 0 * inf, for one term, would be nan).
+  Real err = isinf(magnitude) ? infinity() : Real(propagated + Real(du / (1 - du)) * magnitude);
   if (abs(value) + err > largest_finite(f)) err = infinity();
   return Tracked(value, err, f);
 }

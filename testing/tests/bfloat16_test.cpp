@@ -2,7 +2,8 @@
 // implementations of mse, Adam and cross entropy, emulated in float with every
 // result rounded to bfloat16 (as PyTorch's bfloat16 kernels compute in float and
 // round), stay within the bounds on every case; the same implementations with a
-// real bug are rejected on some.
+// real bug are rejected on some. And every float32 kernel, its outputs rounded to
+// bfloat16, is a bfloat16 implementation within the bounds.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include <iostream>
 #include <limits>
 
+#include "gradref/catalog/json.hpp"
 #include "gradref/testing/testing.hpp"
 
 namespace gradref::testing {
@@ -187,6 +189,42 @@ TEST(Bfloat16, CrossEntropyWithinBoundsAndTwoBugsRejected) {
   EXPECT_GT(ok.worst_ratio, 0.01);
   EXPECT_LT(run_cases("cross_entropy", {}, Bug::softmax_minus_one, my_cross_entropy, kCases).passed, kCases);
   EXPECT_LT(run_cases("cross_entropy", {}, Bug::count_for_weights, my_cross_entropy, kCases).passed, kCases);
+}
+
+}  // namespace
+}  // namespace gradref::testing
+
+namespace gradref::testing {
+namespace {
+
+// Every op with a float32 kernel: the kernel's outputs on bfloat16 cases, rounded
+// to bfloat16, are a bfloat16 implementation (float32's rounding errors are 2^-16
+// of bfloat16's), so they must lie within the bfloat16 bounds.
+TEST(Bfloat16, Float32KernelsRoundedToBfloat16AreWithinBounds) {
+  int checked = 0;
+  for (const catalog::Entry* entry : catalog::all()) {
+    if (!entry->fast) continue;
+    double worst = 0;
+    for (const Case& c : sample(catalog::generator_for(*entry, Dtype::bfloat16), 20, 7)) {
+      catalog::NamedArrays<double> out = entry->fast(c, Dtype::float32);
+      // Rounded: float32 outputs; kept: integers (step counters) and the scalars a
+      // kernel computes in double (Armijo's step), which the model takes as double.
+      for (auto& [name, array] : out)
+        array = array.map<double>([](double x) {
+          return static_cast<double>(static_cast<float>(x)) == x ? static_cast<double>(round_to_bfloat16(exact(x))) : x;
+        });
+      for (const catalog::Port& p : entry->outputs)
+        if (p.integer)
+          for (auto& [name, array] : out)
+            if (catalog::port_matches(p, name)) array = entry->fast(c, Dtype::float32).at(name);
+      const catalog::Comparison v = catalog::compare(*entry, c, Dtype::bfloat16, out);
+      EXPECT_TRUE(v.passed) << entry->name << ": " << v.describe() << "\n" << catalog::case_to_json(c).dump();
+      worst = std::max(worst, v.worst_ratio);
+      ++checked;
+    }
+    std::cout << entry->name << ": worst error/bound " << worst << "\n";
+  }
+  std::cout << checked << " cases of float32 kernels rounded to bfloat16\n";
 }
 
 }  // namespace
