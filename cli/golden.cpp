@@ -21,37 +21,29 @@
 #include "commands.hpp"
 #include "gradref/catalog/evaluate.hpp"
 #include "gradref/catalog/json.hpp"
-#include "gradref/catalog/support.hpp"
 #include "gradref/spec/errors.hpp"
+#include "golden_cases.hpp"
 #include "npz.hpp"
+#include "verify/golden_data.hpp"
 
 namespace gradref::cli {
 
 namespace {
 
-using catalog::Case;
-using catalog::CertifiedOutputs;
 using catalog::CertifiedValue;
 using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
-using catalog::NamedArrays;
+using verify::bound_text;
+using verify::CertifiedCase;
+using verify::rounded_of;
 
 constexpr int format_version = 1;
-// Significant digits of the exact values written: a 40-digit decimal is within
-// 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|) each bound carries for the
-// reference's own rounding, so comparing with the decimal stays sound; the 77
-// digits that 256 bits certify would double the size of a file.
-constexpr int max_digits = 40;
-// Draws per case that may be rejected for not having the forced fields' values
-// before a draw is given those values instead; then draws that may fail to take them.
-constexpr int matching_draws = 100;
-constexpr int forced_draws = 100;
-// Draws on which the generator gives up (a suchThat it cannot satisfy).
-constexpr int failed_draws = 100;
-// Draws rejected because p = max_bits cannot certify the rounding of an output.
-constexpr int uncertified_draws = 20;
-constexpr unsigned max_bits = 4096;
+// Significant digits of the exact values written (verify::full_digits, 40): a
+// 40-digit decimal is within 5e-40 |x| of x, inside the 2^-128 |x| (2.9e-39 |x|)
+// each bound carries for the reference's own rounding, so comparing with the
+// decimal stays sound; the 77 digits that 256 bits certify would double the size
+// of a file.
 
 struct GoldenOptions {
   std::string op;
@@ -63,39 +55,10 @@ struct GoldenOptions {
   std::string output;
 };
 
-struct GoldenCase {
-  Case c;
-  CertifiedOutputs outputs;
-  NamedArrays<Real> bounds;  ///< per output: the error model's bound plus the reference's own slack
-};
-
 Dtype parse_dtype(const std::string& name) {
   for (Dtype d : {Dtype::float32, Dtype::float64, Dtype::bfloat16})
     if (name == catalog::dtype_name(d)) return d;
   throw InvalidInput("gradref", "--dtype", name, "float32, float64 or bfloat16");
-}
-
-/// The fields on which the op's presets disagree, at `preset`'s values (what
-/// choosing the preset fixes), and the fields of `fixed` at theirs; {} for neither.
-/// Fields every preset leaves alike (hyperparameters, reductions) are drawn by
-/// the generator unless `fixed` names them.
-Json forced_fields(const Entry& entry, const std::string& preset, const Json& fixed) {
-  Json forced = Json::object();
-  if (!preset.empty()) {
-    const Json chosen = entry.make_spec(Json::object(), preset);  // throws on an unknown preset
-    for (const auto& item : chosen.items())
-      for (const catalog::Preset& other : entry.presets)
-        if (entry.make_spec(Json::object(), other.name)[item.key()] != item.value()) {
-          forced[item.key()] = item.value();
-          break;
-        }
-  }
-  if (!fixed.empty()) {
-    // Validated (unknown fields, bad values) and in the spec's own JSON form.
-    const Json spec = entry.make_spec(fixed, preset);
-    for (const auto& item : fixed.items()) forced[item.key()] = spec.at(item.key());
-  }
-  return forced;
 }
 
 Json parse_spec_option(const std::string& text) {
@@ -109,68 +72,6 @@ Json parse_spec_option(const std::string& text) {
   if (!j.is_object())
     throw InvalidInput("gradref", "--spec", text, "a JSON object of spec fields, e.g. {\"eps_root\": 0}");
   return j;
-}
-
-bool has_fields(const Json& spec, const Json& forced) {
-  for (const auto& item : forced.items())
-    if (!spec.contains(item.key()) || spec.at(item.key()) != item.value()) return false;
-  return true;
-}
-
-/// Gives the case the forced fields. An update rule's state follows the spec: slots
-/// the new spec drops are removed, slots it adds start where a framework starts
-/// them (Entry::initial_state). False if the spec is then invalid.
-bool force_fields(const Entry& entry, Case& c, const Json& forced) {
-  Json given = c.spec;
-  for (const auto& item : forced.items()) given[item.key()] = item.value();
-  Json spec;
-  try {
-    spec = entry.make_spec(given, "");
-  } catch (const InvalidInput&) {
-    return false;
-  }
-  if (entry.initial_state && c.inputs.contains("param")) {
-    const Shape& shape = c.inputs.at("param").shape();
-    const NamedArrays<Real> before = entry.initial_state(c.spec, shape);
-    const NamedArrays<Real> after = entry.initial_state(spec, shape);
-    for (const auto& [name, array] : before)
-      if (!after.contains(name)) c.inputs.erase(name);
-    for (const auto& [name, array] : after)
-      if (!before.contains(name)) c.inputs.insert_or_assign(name, array);
-  }
-  c.spec = std::move(spec);
-  return true;
-}
-
-/// Every non-integer input holds values of `dtype`.
-bool representable(const Entry& entry, const Case& c, Dtype dtype) {
-  for (const auto& [name, array] : c.inputs) {
-    bool integer = false;
-    for (const catalog::Port& p : entry.inputs) integer = integer || (catalog::port_matches(p, name) && p.integer);
-    if (integer) continue;
-    for (const Real& x : array.values()) {
-      if (isnan(x) || isinf(x)) continue;
-      if (rounded_to(x, catalog::format_of(dtype)) != x) return false;
-    }
-  }
-  return true;
-}
-
-bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
-  for (const catalog::Port& p : ports)
-    if (catalog::port_matches(p, name)) return p.integer;
-  return false;
-}
-
-/// Every finite output has a certified rounding in `dtype` (integer outputs are
-/// written as the integers they are).
-bool certified_in(const Entry& entry, const CertifiedOutputs& outputs, Dtype dtype) {
-  for (const auto& [name, array] : outputs.outputs) {
-    if (integer_port(entry.outputs, name)) continue;
-    for (const CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, dtype)) return false;
-  }
-  return true;
 }
 
 /// Reports progress on stderr once a run has taken a second, then every second.
@@ -192,89 +93,6 @@ class Progress {
   bool printed_ = false;
 };
 
-class Drawer {
- public:
-  Drawer(rc::Gen<Case> gen, std::uint64_t seed) : gen_(std::move(gen)), root_(seed) {}
-  /// The next case: draw k gets its own split of the seeded stream and RapidCheck
-  /// size 1 + 37 k mod 100, so sizes sweep the generator's range deterministically.
-  std::optional<Case> next() {
-    rc::Random random = root_.split();
-    const int size = 1 + static_cast<int>((37 * draws_++) % 100);
-    try {
-      return gen_(random, size).value();
-    } catch (const rc::GenerationFailure&) {
-      return std::nullopt;
-    }
-  }
-
- private:
-  rc::Gen<Case> gen_;
-  rc::Random root_;
-  std::uint64_t draws_ = 0;
-};
-
-GoldenCase next_case(const Entry& entry, Dtype dtype, const Json& forced, Drawer& drawer, std::int64_t& redrawn) {
-  int failed = 0, mismatched = 0, unforceable = 0, uncertified = 0;
-  for (;; ++redrawn) {
-    std::optional<Case> drawn = drawer.next();
-    if (!drawn) {
-      if (failed++ < failed_draws) continue;
-      throw std::runtime_error(entry.name + ": the generator failed " + std::to_string(failed) + " times in a row");
-    }
-    Case c = std::move(*drawn);
-    const bool forcing = !has_fields(c.spec, forced);
-    if (forcing) {
-      if (mismatched++ < matching_draws) continue;
-      if (!force_fields(entry, c, forced) || !representable(entry, c, dtype)) {
-        if (unforceable++ < forced_draws) continue;
-        throw InvalidInput(entry.name, "preset", forced.dump(),
-                           "a preset under which the op's generator draws valid cases in " +
-                               std::string(catalog::dtype_name(dtype)));
-      }
-    } else if (!representable(entry, c, dtype)) {
-      throw std::logic_error(entry.name + ": the generator drew an input that " + catalog::dtype_name(dtype) +
-                             " does not hold exactly");
-    }
-    GoldenCase g{c, {}, {}};
-    try {
-      g.outputs = catalog::evaluate_certified(entry, c, default_bits, max_digits, max_bits, dtype == Dtype::bfloat16);
-    } catch (const InvalidInput&) {
-      if (!forcing) throw;
-      if (unforceable++ < forced_draws) continue;
-      throw;
-    }
-    if (!certified_in(entry, g.outputs, dtype)) {
-      if (uncertified++ < uncertified_draws) continue;
-      throw std::runtime_error(entry.name + ": " + std::to_string(uncertified) +
-                               " draws in a row with an output whose rounding 4096 bits cannot certify");
-    }
-    const NamedArrays<Real> model = entry.error_bound(c, dtype);
-    ScopedPrecision precision(default_bits);
-    const Real slack = pow(Real(2), -static_cast<int>(default_bits / 2));  // as catalog::compare adds
-    for (const auto& [name, array] : g.outputs.outputs) {
-      const auto it = model.find(name);
-      if (it == model.end()) throw std::logic_error(entry.name + ": the error model has no bound for " + name);
-      Array<Real> bound = it->second;
-      for (std::int64_t i = 0; i < bound.size(); ++i) {
-        const Real& x = array.values[static_cast<std::size_t>(i)].value;
-        if (!isnan(x) && !isinf(x)) bound[i] += abs(x) * slack;
-      }
-      g.bounds.emplace(name, std::move(bound));
-    }
-    return g;
-  }
-}
-
-/// Upward-rounded decimal with 6 significant digits: still a bound.
-std::string bound_text(const Real& bound) {
-  if (isnan(bound) || isinf(bound)) return "inf";
-  char* s = nullptr;
-  if (mpfr_asprintf(&s, "%.5RUe", bound.backend().data()) < 0) throw std::bad_alloc();
-  std::string out(s);
-  mpfr_free_str(s);
-  return out;
-}
-
 /// The bound's decimal text (bound_text) rounded up to a double: at least the text's value.
 double bound_double(const std::string& text) {
   if (text == "inf") return std::numeric_limits<double>::infinity();
@@ -286,17 +104,13 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-/// What a perfect kernel returns: the exact value rounded to the dtype; for an
-/// integer output (a step counter, which kernels keep as an integer) the integer
-/// itself, which bfloat16 (beyond 256) or float32 (beyond 2^24) may not hold.
-double rounded_of(const CertifiedValue& v, Dtype dtype, bool integer) {
-  if (integer && isfinite(v.value)) return round_to_double(v.value);
-  if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
-  if (isinf(v.value)) return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  return *catalog::rounding_in(v, dtype);
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
+  for (const catalog::Port& p : ports)
+    if (catalog::port_matches(p, name)) return p.integer;
+  return false;
 }
 
-Json case_json(const Entry& entry, const GoldenCase& g, Dtype dtype) {
+Json case_json(const Entry& entry, const CertifiedCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);
   Json outputs = Json::object();
   for (const auto& [name, array] : g.outputs.outputs) {
@@ -305,8 +119,8 @@ Json case_json(const Entry& entry, const GoldenCase& g, Dtype dtype) {
     const bool integer = integer_port(entry.outputs, name);
     for (std::size_t i = 0; i < array.values.size(); ++i) {
       const CertifiedValue& v = array.values[i];
-      digits.push_back(std::min(v.digits, max_digits));
-      exact_text.push_back(v.digits > max_digits ? to_decimal(v.value, max_digits) : v.decimal);
+      digits.push_back(verify::golden_digits(v));
+      exact_text.push_back(verify::golden_exact_text(v));
       rounded.push_back(to_hex(rounded_of(v, dtype, integer)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }
@@ -352,7 +166,7 @@ npz::NpyArray value_array(const Shape& shape, const std::vector<double>& values,
 /// case k (zero-padded) case_k/inputs/NAME.npy, case_k/outputs/NAME.npy (values in
 /// the dtype, bfloat16 as float32; int64 for integer ports) and case_k/bounds/NAME.npy
 /// (float64, rounded up).
-std::string npz_file(const Entry& entry, const std::string& document, const std::vector<GoldenCase>& cases,
+std::string npz_file(const Entry& entry, const std::string& document, const std::vector<CertifiedCase>& cases,
                      Dtype dtype) {
   std::vector<std::pair<std::string, std::string>> entries;
   entries.emplace_back("version.npy", npz::npy_bytes(npz::int64_array({}, {format_version})));
@@ -361,7 +175,7 @@ std::string npz_file(const Entry& entry, const std::string& document, const std:
   for (std::size_t k = 0; k < cases.size(); ++k) {
     std::string index = std::to_string(k);
     const std::string prefix = "case_" + std::string(width - index.size(), '0') + index + "/";
-    const GoldenCase& g = cases[k];
+    const CertifiedCase& g = cases[k];
     for (const auto& [name, array] : g.c.inputs) {
       std::vector<double> values;
       for (const Real& x : array.values()) values.push_back(round_to_double(x));
@@ -393,13 +207,12 @@ int run_golden(const GoldenOptions& o) {
     throw InvalidInput("gradref", "--count", std::to_string(o.count), "an integer in [0, 100000]");
   const Json forced = forced_fields(entry, o.preset, parse_spec_option(o.spec));
 
-  Drawer drawer(catalog::generator_for(entry, dtype), o.seed);
+  GoldenDrawer drawer(entry, dtype, forced, o.seed);
   Progress progress(entry.name + (o.preset.empty() ? "" : "/" + o.preset) + " " + o.dtype);
-  std::vector<GoldenCase> cases;
+  std::vector<CertifiedCase> cases;
   std::vector<Json> case_docs;
-  std::int64_t redrawn = 0;
   for (std::int64_t k = 0; k < o.count; ++k) {
-    cases.push_back(next_case(entry, dtype, forced, drawer, redrawn));
+    cases.push_back(drawer.next());
     case_docs.push_back(case_json(entry, cases.back(), dtype));
     progress.update(k + 1, o.count);
   }
@@ -430,7 +243,7 @@ int run_golden(const GoldenOptions& o) {
               {"preset", header["preset"]},
               {"dtype", o.dtype},
               {"cases", o.count},
-              {"redrawn", redrawn}});
+              {"redrawn", drawer.redrawn()}});
   return exit_ok;
 }
 

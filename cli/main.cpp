@@ -1,6 +1,7 @@
 // gradref: the command line. Every outcome is machine-readable: results and errors
 // are JSON on stdout; the exit code is 0 on success, 2 for bad input or usage and
-// 1 for an internal error.
+// 1 for an internal error (and for `gradref verify`, a failed check: its report,
+// not a JSON error, is then on stdout).
 #include <exception>
 #include <iostream>
 #include <stdexcept>
@@ -28,13 +29,14 @@ int report(const InvalidInput& e, int code) {
 
 int run(int argc, char** argv) {
   CLI::App app{"gradref: exact reference values for losses, gradients and optimizer rules.\n"
-               "Results and errors are JSON on stdout; exit code 0 ok, 2 bad input, 1 internal error.",
+               "Results and errors are JSON on stdout; exit code 0 ok, 2 bad input, 1 internal error\n"
+               "(gradref verify: 1 when a check fails, with its report on stdout).",
                "gradref"};
   app.set_version_flag("--version", "gradref " GRADREF_VERSION);
   app.require_subcommand(1);
   const std::vector<Subcommand> commands = {add_ops(app),   add_eval(app),  add_conventions(app),
                                            add_run(app),   add_train(app), add_gan(app),
-                                           add_golden(app)};
+                                           add_golden(app), add_verify(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,7 +1,8 @@
-// The .npz writer read back by a minimal zip and .npy reader written from the
-// specifications (APPNOTE 4.3, NumPy's format.py): every local header, the central
-// directory and the end record agree, every CRC-32 matches, every .npy header is
-// version 1.0, 64-byte aligned, and describes its data.
+// The .npz writer read back by the reader `gradref verify` uses (npz_read.cpp,
+// written from the specifications: APPNOTE 4.3, NumPy's format.py): every local
+// header, the central directory and the end record agree, every CRC-32 matches,
+// every .npy header is version 1.0, 64-byte aligned, and describes its data; the
+// reader refuses what it cannot read.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -19,47 +20,6 @@ std::uint64_t le(const std::string& bytes, std::size_t at, int size) {
   std::uint64_t v = 0;
   for (int i = size - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + i));
   return v;
-}
-
-struct ZipEntry {
-  std::string name;
-  std::string data;
-};
-
-// Reads the zip through its central directory, checking each record against the
-// local header it points to.
-std::vector<ZipEntry> read_zip(const std::string& zip) {
-  const std::size_t end = zip.size() - 22;
-  EXPECT_EQ(le(zip, end, 4), 0x06054b50u);
-  const std::uint64_t count = le(zip, end + 10, 2);
-  const std::uint64_t directory_size = le(zip, end + 12, 4);
-  std::size_t at = le(zip, end + 16, 4);
-  EXPECT_EQ(at + directory_size, end);
-  std::vector<ZipEntry> out;
-  for (std::uint64_t k = 0; k < count; ++k) {
-    EXPECT_EQ(le(zip, at, 4), 0x02014b50u);
-    EXPECT_EQ(le(zip, at + 10, 2), 0u);  // stored
-    const std::uint64_t crc = le(zip, at + 16, 4);
-    const std::uint64_t size = le(zip, at + 20, 4);
-    EXPECT_EQ(le(zip, at + 24, 4), size);
-    const std::uint64_t name_size = le(zip, at + 28, 2);
-    const std::uint64_t extra = le(zip, at + 30, 2) + le(zip, at + 32, 2);
-    const std::size_t local = le(zip, at + 42, 4);
-    const std::string name = zip.substr(at + 46, name_size);
-    at += 46 + name_size + extra;
-
-    EXPECT_EQ(le(zip, local, 4), 0x04034b50u);
-    EXPECT_EQ(le(zip, local + 8, 2), 0u);
-    EXPECT_EQ(le(zip, local + 14, 4), crc);
-    EXPECT_EQ(le(zip, local + 18, 4), size);
-    EXPECT_EQ(le(zip, local + 26, 2), name_size);
-    EXPECT_EQ(zip.substr(local + 30, name_size), name);
-    const std::string data = zip.substr(local + 30 + name_size + le(zip, local + 28, 2), size);
-    EXPECT_EQ(crc32(data), crc) << name;
-    out.push_back({name, data});
-  }
-  EXPECT_EQ(at, end);
-  return out;
 }
 
 TEST(Npz, Crc32OfTheCheckString) {
@@ -115,6 +75,31 @@ TEST(Npz, ZipHoldsEveryEntryStoredWithItsCrc) {
     EXPECT_EQ(read[k].data, entries[k].second);
   }
   EXPECT_EQ(zip_stored(entries), zip);  // deterministic: no clock in the file
+}
+
+TEST(Npz, NpyReadsBackWhatItWrote) {
+  const NpyArray f = parse_npy(npy_bytes(float32_array({2, 1}, {0.1f, -3})));
+  EXPECT_EQ(f.descr, "<f4");
+  EXPECT_EQ(f.shape, (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(npy_values(f), (std::vector<double>{0.1f, -3}));
+  const NpyArray i = parse_npy(npy_bytes(int64_array({}, {-7})));
+  EXPECT_TRUE(i.shape.empty());
+  EXPECT_EQ(npy_values(i), std::vector<double>{-7});
+}
+
+TEST(Npz, ReaderRefusesCompressionCorruptionAndFortranOrder) {
+  std::string zip = zip_stored({{"a.npy", npy_bytes(float64_array({1}, {2.5}))}});
+  std::string compressed = zip;
+  compressed[8] = 8;  // local header: method deflate
+  compressed[zip.size() - 22 - 46 - 5 + 10] = 8;  // central directory record: method deflate
+  EXPECT_THROW(read_zip(compressed), std::invalid_argument);
+  std::string corrupt = zip;
+  corrupt[30 + 5 + 70] ^= 1;  // a data byte
+  EXPECT_THROW(read_zip(corrupt), std::invalid_argument);
+  EXPECT_THROW(read_zip("not a zip file at all, just text"), std::invalid_argument);
+  std::string fortran = npy_bytes(float64_array({1}, {2.5}));
+  fortran.replace(fortran.find("False"), 5, "True ");
+  EXPECT_THROW(parse_npy(fortran), std::invalid_argument);
 }
 
 TEST(Npz, EmptyZipIsJustTheEndRecord) {
