@@ -9,6 +9,15 @@ namespace {
 int digits_of_bits(unsigned bits) { return static_cast<int>(std::floor(bits * 0.30102999566398120)); }
 }  // namespace
 
+std::optional<double> rounding_in(const CertifiedValue& v, Dtype dtype) {
+  switch (dtype) {
+    case Dtype::float32: return v.float32 ? std::optional<double>(*v.float32) : std::nullopt;
+    case Dtype::bfloat16: return v.bfloat16 ? std::optional<double>(*v.bfloat16) : std::nullopt;
+    case Dtype::float64: break;
+  }
+  return v.float64;
+}
+
 NamedArrays<Real> evaluate_at(const Entry& entry, const Case& c, unsigned bits) {
   ScopedPrecision precision(bits);
   Case local{c.op, c.spec, {}};
@@ -31,6 +40,7 @@ CertifiedValue certify(const Real& lo, const Real& hi, unsigned bits) {
   double d;
   if (certified_round(hi, err, f)) v.float32 = f;
   if (certified_round(hi, err, d)) v.float64 = d;
+  if (certified_round_bfloat16(hi, err, f)) v.bfloat16 = f;
   return v;
 }
 
@@ -56,11 +66,24 @@ CertifiedOutputs evaluate_once(const Entry& entry, const Case& c, unsigned bits)
   return out;
 }
 
-/// Every finite value has `min_digits` digits and certified float32/float64 roundings.
-bool certified_enough(const CertifiedOutputs& out, int min_digits) {
-  for (const auto& [name, arr] : out.outputs)
+bool integer_output(const Entry& entry, const std::string& name) {
+  for (const Port& p : entry.outputs)
+    if (port_matches(p, name)) return p.integer;
+  return false;
+}
+
+/// Every finite value has `min_digits` digits and certified float32/float64
+/// roundings, and a certified bfloat16 rounding where `bfloat16` asks for one
+/// (integer outputs aside: a step counter such as 257, a bfloat16 midpoint, is
+/// reported as the integer it is, and no p certifies its bfloat16 rounding).
+bool certified_enough(const Entry& entry, const CertifiedOutputs& out, int min_digits, bool bfloat16) {
+  for (const auto& [name, arr] : out.outputs) {
+    const bool needs_bfloat16 = bfloat16 && !integer_output(entry, name);
     for (const CertifiedValue& v : arr.values)
-      if (!isnan(v.value) && !isinf(v.value) && (v.digits < min_digits || !v.float32 || !v.float64)) return false;
+      if (!isnan(v.value) && !isinf(v.value) &&
+          (v.digits < min_digits || !v.float32 || !v.float64 || (needs_bfloat16 && !v.bfloat16)))
+        return false;
+  }
   return true;
 }
 
@@ -81,9 +104,9 @@ bool zeros_confirmed(const Entry& entry, const Case& c, const CertifiedOutputs& 
 }  // namespace
 
 CertifiedOutputs evaluate_certified(const Entry& entry, const Case& c, unsigned bits, int min_digits,
-                                    unsigned max_bits) {
+                                    unsigned max_bits, bool bfloat16) {
   CertifiedOutputs out = evaluate_once(entry, c, bits);
-  while ((!certified_enough(out, min_digits) || !zeros_confirmed(entry, c, out)) && 2 * out.bits <= max_bits)
+  while ((!certified_enough(entry, out, min_digits, bfloat16) || !zeros_confirmed(entry, c, out)) && 2 * out.bits <= max_bits)
     out = evaluate_once(entry, c, 2 * out.bits);
   if (!zeros_confirmed(entry, c, out))  // a zero max_bits could not confirm is not certified
     for (auto& [name, arr] : out.outputs)
@@ -92,6 +115,7 @@ CertifiedOutputs evaluate_certified(const Entry& entry, const Case& c, unsigned 
           v.digits = 0;
           v.float32.reset();
           v.float64.reset();
+          v.bfloat16.reset();
         }
   return out;
 }

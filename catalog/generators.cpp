@@ -6,13 +6,21 @@
 namespace gradref::catalog::gen {
 
 double in_dtype(double x, Dtype dtype) {
-  return dtype == Dtype::float32 ? static_cast<double>(static_cast<float>(x)) : x;
+  switch (dtype) {
+    case Dtype::float32: return static_cast<double>(static_cast<float>(x));
+    case Dtype::bfloat16: return static_cast<double>(round_to_bfloat16(exact(x)));
+    case Dtype::float64: break;
+  }
+  return x;
 }
 
 double subnormal(Dtype dtype, int multiple) {
-  const double tiny = dtype == Dtype::float32 ? std::numeric_limits<float>::denorm_min()
-                                              : std::numeric_limits<double>::denorm_min();
-  return tiny * multiple;
+  switch (dtype) {
+    case Dtype::float32: return std::numeric_limits<float>::denorm_min() * multiple;
+    case Dtype::bfloat16: return in_dtype(0x1p-133 * multiple, dtype);
+    case Dtype::float64: break;
+  }
+  return std::numeric_limits<double>::denorm_min() * multiple;
 }
 
 rc::Gen<double> ordinary(Dtype dtype, int lo_exponent, int hi_exponent) {

@@ -12,7 +12,14 @@ namespace gradref::catalog {
 
 void showValue(const Case& c, std::ostream& os) { os << case_to_json(c).dump(); }
 
-const char* dtype_name(Dtype d) { return d == Dtype::float32 ? "float32" : "float64"; }
+const char* dtype_name(Dtype d) {
+  switch (d) {
+    case Dtype::float32: return "float32";
+    case Dtype::float64: return "float64";
+    case Dtype::bfloat16: return "bfloat16";
+  }
+  return "unknown";
+}
 
 const std::vector<const Entry*>& all() {
   static const std::vector<const Entry*> entries = {

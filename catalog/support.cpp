@@ -3,6 +3,8 @@
 #include "gradref/fast/reduction.hpp"
 #include "gradref/spec/errors.hpp"
 
+#include <stdexcept>
+
 namespace gradref::catalog {
 
 namespace {
@@ -73,7 +75,14 @@ std::vector<std::int64_t> integer_values(const Array<Real>& a, const std::string
   return out;
 }
 
-Format format_of(Dtype dtype) { return dtype == Dtype::float32 ? Format::float32 : Format::float64; }
+Format format_of(Dtype dtype) {
+  switch (dtype) {
+    case Dtype::float32: return Format::float32;
+    case Dtype::float64: return Format::float64;
+    case Dtype::bfloat16: return Format::bfloat16;
+  }
+  throw std::logic_error("format_of: unknown dtype");
+}
 
 Array<Tracked> tracked(const Array<Real>& a, Dtype dtype) {
   const Format f = format_of(dtype);

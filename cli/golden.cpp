@@ -56,12 +56,9 @@ struct GoldenOptions {
 };
 
 Dtype parse_dtype(const std::string& name) {
-  if (name == "float32") return Dtype::float32;
-  if (name == "float64") return Dtype::float64;
-  if (name == "bfloat16")
-    throw InvalidInput("gradref", "--dtype", name,
-                       "float32 or float64 (bfloat16 needs a bfloat16 error model, which the catalog does not have yet)");
-  throw InvalidInput("gradref", "--dtype", name, "float32 or float64");
+  for (Dtype d : {Dtype::float32, Dtype::float64, Dtype::bfloat16})
+    if (name == catalog::dtype_name(d)) return d;
+  throw InvalidInput("gradref", "--dtype", name, "float32, float64 or bfloat16");
 }
 
 Json parse_spec_option(const std::string& text) {
@@ -107,17 +104,24 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-Json case_json(const CertifiedCase& g, Dtype dtype) {
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
+  for (const catalog::Port& p : ports)
+    if (catalog::port_matches(p, name)) return p.integer;
+  return false;
+}
+
+Json case_json(const Entry& entry, const CertifiedCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);
   Json outputs = Json::object();
   for (const auto& [name, array] : g.outputs.outputs) {
     Json digits = Json::array(), exact_text = Json::array(), rounded = Json::array(), bound = Json::array();
     const Array<Real>& bounds = g.bounds.at(name);
+    const bool integer = integer_port(entry.outputs, name);
     for (std::size_t i = 0; i < array.values.size(); ++i) {
       const CertifiedValue& v = array.values[i];
       digits.push_back(verify::golden_digits(v));
       exact_text.push_back(verify::golden_exact_text(v));
-      rounded.push_back(to_hex(rounded_of(v, dtype)));
+      rounded.push_back(to_hex(rounded_of(v, dtype, integer)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }
     outputs[name] = {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
@@ -140,12 +144,6 @@ std::string render(const Json& header, const std::vector<Json>& cases) {
   return out;
 }
 
-bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
-  for (const catalog::Port& p : ports)
-    if (catalog::port_matches(p, name)) return p.integer;
-  return false;
-}
-
 npz::NpyArray integer_array(const Shape& shape, const std::vector<double>& values) {
   std::vector<std::int64_t> ints;
   for (double x : values) {
@@ -156,16 +154,18 @@ npz::NpyArray integer_array(const Shape& shape, const std::vector<double>& value
   return npz::int64_array(shape, ints);
 }
 
+/// NumPy has no bfloat16: bfloat16 values go in float32 arrays, which hold them exactly.
 npz::NpyArray value_array(const Shape& shape, const std::vector<double>& values, Dtype dtype, bool integer) {
   if (integer) return integer_array(shape, values);
   if (dtype == Dtype::float64) return npz::float64_array(shape, values);
-  std::vector<float> narrow(values.begin(), values.end());  // exact: each value is a float32
+  std::vector<float> narrow(values.begin(), values.end());  // exact: each value is a float32 (or bfloat16)
   return npz::float32_array(shape, narrow);
 }
 
 /// The .npz: golden.json (the JSON document, exact decimals), version.npy, and per
 /// case k (zero-padded) case_k/inputs/NAME.npy, case_k/outputs/NAME.npy (values in
-/// the dtype; int64 for integer ports) and case_k/bounds/NAME.npy (float64, rounded up).
+/// the dtype, bfloat16 as float32; int64 for integer ports) and case_k/bounds/NAME.npy
+/// (float64, rounded up).
 std::string npz_file(const Entry& entry, const std::string& document, const std::vector<CertifiedCase>& cases,
                      Dtype dtype) {
   std::vector<std::pair<std::string, std::string>> entries;
@@ -185,7 +185,7 @@ std::string npz_file(const Entry& entry, const std::string& document, const std:
     for (const auto& [name, array] : g.outputs.outputs) {
       std::vector<double> values, bounds;
       for (std::size_t i = 0; i < array.values.size(); ++i) {
-        values.push_back(rounded_of(array.values[i], dtype));
+        values.push_back(rounded_of(array.values[i], dtype, integer_port(entry.outputs, name)));
         bounds.push_back(bound_double(bound_text(g.bounds.at(name)[static_cast<std::int64_t>(i)])));
       }
       entries.emplace_back(prefix + "outputs/" + name + ".npy",
@@ -213,7 +213,7 @@ int run_golden(const GoldenOptions& o) {
   std::vector<Json> case_docs;
   for (std::int64_t k = 0; k < o.count; ++k) {
     cases.push_back(drawer.next());
-    case_docs.push_back(case_json(cases.back(), dtype));
+    case_docs.push_back(case_json(entry, cases.back(), dtype));
     progress.update(k + 1, o.count);
   }
 
@@ -258,7 +258,8 @@ Subcommand add_golden(CLI::App& parent) {
                   "fix the fields on which the op's presets disagree to this preset's values; other fields vary");
   cmd->add_option("--spec", options->spec,
                   "JSON object of spec fields to fix as well, e.g. '{\"eps_root\": 0}' (with --preset: on top of it)");
-  cmd->add_option("--dtype", options->dtype, "float32 or float64: inputs held exactly, outputs rounded, bounds")
+  cmd->add_option("--dtype", options->dtype,
+                  "float32, float64 or bfloat16: inputs held exactly, outputs rounded, bounds (bfloat16 in .npz: float32 arrays)")
       ->capture_default_str();
   cmd->add_option("--count", options->count, "number of cases")->required();
   cmd->add_option("--seed", options->seed, "seed of the random stream: the same seed gives the same file")->required();

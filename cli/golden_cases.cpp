@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "gradref/catalog/support.hpp"
 #include "gradref/spec/errors.hpp"
 
 namespace gradref::cli {
@@ -38,8 +39,7 @@ bool representable(const Entry& entry, const Case& c, Dtype dtype) {
     if (integer) continue;
     for (const Real& x : array.values()) {
       if (isnan(x) || isinf(x)) continue;
-      if (dtype == Dtype::float32 ? exact(static_cast<double>(round_to_float(x))) != x : exact(round_to_double(x)) != x)
-        return false;
+      if (rounded_to(x, catalog::format_of(dtype)) != x) return false;
     }
   }
   return true;
@@ -89,7 +89,7 @@ bool force_fields(const Entry& entry, Case& c, const Json& forced) {
 }
 
 GoldenDrawer::GoldenDrawer(const Entry& entry, Dtype dtype, Json forced, std::uint64_t seed)
-    : entry_(entry), dtype_(dtype), forced_(std::move(forced)), gen_(entry.generator(dtype)), root_(seed) {}
+    : entry_(entry), dtype_(dtype), forced_(std::move(forced)), gen_(catalog::generator_for(entry, dtype)), root_(seed) {}
 
 /// Draw k gets its own split of the seeded stream and RapidCheck size 1 + 37 k mod
 /// 100, so sizes sweep the generator's range deterministically.

@@ -3,7 +3,8 @@
 form of the same cases: golden.json inside is the JSON file byte for byte, every
 input array holds the JSON's exact input values in the dtype, every output array
 the JSON's rounded values, every bound array a float64 >= the JSON's bound;
-the JSON validates against docs/formats/golden.schema.json where jsonschema is.
+the JSON validates against docs/formats/golden.schema.json where jsonschema is;
+bfloat16 arrays are float32 arrays whose low 16 bits are zero.
 Exits 77 (skipped) when NumPy is not importable.
 
 usage: check_golden_npz.py GRADREF WORKDIR
@@ -51,8 +52,9 @@ def check(gradref, work, op, preset, dtype, count, seed):
     if SCHEMA is not None:
         jsonschema.validate(golden, SCHEMA)
     assert golden["format"] == "gradref-golden" and golden["version"] == 1, golden["format"]
-    np_dtype = np.float32 if dtype == "float32" else np.float64
-    descr = "<f4" if dtype == "float32" else "<f8"
+    # NumPy has no bfloat16: a bfloat16 file holds its values in float32 arrays.
+    np_dtype = np.float64 if dtype == "float64" else np.float32
+    descr = "<f8" if dtype == "float64" else "<f4"
 
     npz = np.load(stem + ".npz")
     assert int(npz["version"]) == 1
@@ -71,10 +73,14 @@ def check(gradref, work, op, preset, dtype, count, seed):
                 # exactness: the float64 value of the text survives the dtype
                 assert all(float(w) == value(x, float) or math.isnan(float(w)) for w, x in zip(want, array["data"])), name
             assert np.array_equal(got.reshape(-1), want, equal_nan=True), (prefix, name)
+            if dtype == "bfloat16" and got.dtype.str == "<f4":
+                assert not np.any(got.view(np.uint32) & 0xFFFF), (prefix, name, "not bfloat16 values")
         for name, out in case["outputs"].items():
             got = npz[prefix + "outputs/" + name].reshape(-1)
             want = np.array([float.fromhex(x) if "x" in x else float(x) for x in out["rounded"]])
             assert np.array_equal(got.astype(np.float64), want, equal_nan=True), (prefix, name)
+            if dtype == "bfloat16" and got.dtype.str == "<f4":
+                assert not np.any(got.view(np.uint32) & 0xFFFF), (prefix, name, "not bfloat16 values")
             bounds = npz[prefix + "bounds/" + name].reshape(-1)
             assert bounds.dtype.str == "<f8"
             for b, text in zip(bounds, out["bound"]):
@@ -90,6 +96,8 @@ def check(gradref, work, op, preset, dtype, count, seed):
                 assert g == e, (name, g, e)
             else:
                 assert abs(Decimal(g) - Decimal(e)) <= Decimal(10) ** (Decimal(e).adjusted() - d + 1), (name, g, e)
+        if dtype == "bfloat16":  # eval gives float32 and float64 roundings only
+            continue
         for text, number in zip(out["rounded"], evaluated["outputs"][name][dtype]):
             want = float.fromhex(text) if "x" in text else float(text)
             got = float(number)  # eval writes a JSON number, or "inf", "-inf", "nan"
@@ -103,6 +111,7 @@ def main():
     check(gradref, work, "adam", "pytorch", "float32", 3, 7)
     check(gradref, work, "cross_entropy", "pytorch", "float64", 3, 11)  # integer class targets: int64 arrays
     check(gradref, work, "mlp", None, "float32", 2, 5)  # port families: weight_1, weight_2, ...
+    check(gradref, work, "adam", "pytorch", "bfloat16", 3, 7)  # bfloat16 values in float32 arrays
     return 0
 
 

@@ -1,6 +1,6 @@
 cmake_minimum_required(VERSION 3.20)
 # The bundled golden vectors golden/ops/<op>/<preset>.<dtype>.json: for every op of
-# `gradref ops --json`, every preset and float32/float64, `gradref golden` with the
+# `gradref ops --json`, every preset and float32/float64/bfloat16, `gradref golden` with the
 # count and seed below.
 #   cmake -DGRADREF=<exe> -DDIR=<golden/ops> -DMODE=write -P golden_ops.cmake
 #       regenerates DIR (scripts/make-golden does this)
@@ -37,7 +37,7 @@ foreach(i RANGE ${last_op})
   math(EXPR last_preset "${preset_count} - 1")
   foreach(j RANGE ${last_preset})
     string(JSON preset GET "${ops}" ops ${i} presets ${j} name)
-    foreach(dtype float32 float64)
+    foreach(dtype float32 float64 bfloat16)
       set(name ${op}/${preset}.${dtype}.json)
       list(APPEND expected ${name})
       math(EXPR skip "${index} % ${STRIDE}")

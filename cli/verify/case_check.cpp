@@ -13,14 +13,19 @@ namespace {
 using catalog::NamedArrays;
 
 catalog::Dtype catalog_dtype(const std::string& dtype) {
-  if (dtype == "float32") return catalog::Dtype::float32;
-  if (dtype == "float64") return catalog::Dtype::float64;
+  for (catalog::Dtype d : {catalog::Dtype::float32, catalog::Dtype::float64, catalog::Dtype::bfloat16})
+    if (dtype == catalog::dtype_name(d)) return d;
   throw InvalidInput("gradref", "dtype", "\"" + dtype + "\"",
-                     "float32 or float64: a dtype with error models (a resynchronized trajectory needs one)");
+                     "float32, float64 or bfloat16: a dtype with error models (a resynchronized trajectory needs one)");
 }
 
 double rounded_to(const Real& x, catalog::Dtype dtype) {
-  return dtype == catalog::Dtype::float32 ? static_cast<double>(round_to_float(x)) : round_to_double(x);
+  switch (dtype) {
+    case catalog::Dtype::float32: return static_cast<double>(round_to_float(x));
+    case catalog::Dtype::bfloat16: return static_cast<double>(round_to_bfloat16(x));
+    case catalog::Dtype::float64: break;
+  }
+  return round_to_double(x);
 }
 
 void add(CaseCheck& out, OutputCheck check) {

@@ -7,6 +7,7 @@
 
 #include "golden_cases.hpp"
 #include "gradref/catalog/evaluate.hpp"
+#include "gradref/catalog/support.hpp"
 #include "gradref/spec/errors.hpp"
 #include "verify/check.hpp"
 
@@ -41,7 +42,7 @@ GoldenOutput golden_output(const Array<Real>& exact_values, const Array<Real>& m
     out.exact.push_back(x);
     out.bound.push_back(finite ? Real(model[i] + abs(x) * slack) : model[i]);
     out.digits.push_back(full_digits);
-    out.rounded.push_back(dtype == Dtype::float32 ? static_cast<double>(round_to_float(x)) : round_to_double(x));
+    out.rounded.push_back(round_to_double(rounded_to(x, catalog::format_of(dtype))));
     out.exact_text.push_back(finite ? to_decimal(x, 20) : (isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf")));
   }
   return out;

@@ -40,9 +40,10 @@ std::string golden_specs(const GoldenFile& golden) {
 }
 
 catalog::Dtype explained_dtype(const std::string& dtype) {
-  if (dtype == "float32") return catalog::Dtype::float32;
-  if (dtype == "float64") return catalog::Dtype::float64;
-  throw InvalidInput("gradref", "--explain", "\"" + dtype + "\"", "a golden file in float32 or float64 (the error models' dtypes)");
+  for (catalog::Dtype d : {catalog::Dtype::float32, catalog::Dtype::float64, catalog::Dtype::bfloat16})
+    if (dtype == catalog::dtype_name(d)) return d;
+  throw InvalidInput("gradref", "--explain", "\"" + dtype + "\"",
+                     "a golden file in float32, float64 or bfloat16 (the error models' dtypes)");
 }
 
 std::string counts(const AlternativeResult& r, std::int64_t considered) {

@@ -11,21 +11,30 @@ namespace gradref::cli::verify {
 
 namespace {
 
-/// Every finite output has a certified rounding in `dtype`.
-bool certified_in(const catalog::CertifiedOutputs& outputs, catalog::Dtype dtype) {
-  for (const auto& [name, array] : outputs.outputs)
+bool integer_output(const catalog::Entry& entry, const std::string& name) {
+  for (const catalog::Port& p : entry.outputs)
+    if (catalog::port_matches(p, name)) return p.integer;
+  return false;
+}
+
+/// Every finite output has a certified rounding in `dtype` (integer outputs are
+/// written as the integers they are).
+bool certified_in(const catalog::Entry& entry, const catalog::CertifiedOutputs& outputs, catalog::Dtype dtype) {
+  for (const auto& [name, array] : outputs.outputs) {
+    if (integer_output(entry, name)) continue;
     for (const catalog::CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) &&
-          !(dtype == catalog::Dtype::float32 ? v.float32.has_value() : v.float64.has_value()))
-        return false;
+      if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, dtype)) return false;
+  }
   return true;
 }
 
 }  // namespace
 
 std::optional<CertifiedCase> certify_case(const catalog::Entry& entry, const catalog::Case& c, catalog::Dtype dtype) {
-  CertifiedCase g{c, catalog::evaluate_certified(entry, c, default_bits, full_digits), {}};
-  if (!certified_in(g.outputs, dtype)) return std::nullopt;
+  CertifiedCase g{c,
+                  catalog::evaluate_certified(entry, c, default_bits, full_digits, 4096, dtype == catalog::Dtype::bfloat16),
+                  {}};
+  if (!certified_in(entry, g.outputs, dtype)) return std::nullopt;
   const catalog::NamedArrays<Real> model = entry.error_bound(c, dtype);
   ScopedPrecision precision(default_bits);
   const Real slack = pow(Real(2), -static_cast<int>(default_bits / 2));  // as catalog::compare adds
@@ -48,11 +57,12 @@ std::string golden_exact_text(const catalog::CertifiedValue& v) {
   return v.digits > full_digits ? to_decimal(v.value, full_digits) : v.decimal;
 }
 
-double rounded_of(const catalog::CertifiedValue& v, catalog::Dtype dtype) {
+double rounded_of(const catalog::CertifiedValue& v, catalog::Dtype dtype, bool integer) {
+  if (integer && isfinite(v.value)) return round_to_double(v.value);
   if (isnan(v.value)) return std::numeric_limits<double>::quiet_NaN();
   if (isinf(v.value))
     return v.value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  return dtype == catalog::Dtype::float32 ? static_cast<double>(*v.float32) : *v.float64;
+  return *catalog::rounding_in(v, dtype);
 }
 
 std::string bound_text(const Real& bound) {
@@ -67,7 +77,9 @@ std::string bound_text(const Real& bound) {
 GoldenCase golden_case(const CertifiedCase& certified, catalog::Dtype dtype) {
   GoldenCase g{certified.c, {}};
   ScopedPrecision precision(default_bits);
+  const catalog::Entry& entry = catalog::find(certified.c.op);
   for (const auto& [name, array] : certified.outputs.outputs) {
+    const bool integer = integer_output(entry, name);
     GoldenOutput out;
     out.shape = array.shape;
     const Array<Real>& bounds = certified.bounds.at(name);
@@ -76,7 +88,7 @@ GoldenCase golden_case(const CertifiedCase& certified, catalog::Dtype dtype) {
       out.digits.push_back(golden_digits(v));
       out.exact_text.push_back(golden_exact_text(v));
       out.exact.push_back(at_working_precision(parse_real(out.exact_text.back())));
-      out.rounded.push_back(rounded_of(v, dtype));
+      out.rounded.push_back(rounded_of(v, dtype, integer));
       out.bound.push_back(at_working_precision(parse_real(bound_text(bounds[static_cast<std::int64_t>(i)]))));
     }
     g.outputs.emplace_back(name, std::move(out));

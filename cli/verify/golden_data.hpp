@@ -27,8 +27,10 @@ std::optional<CertifiedCase> certify_case(const catalog::Entry& entry, const cat
 int golden_digits(const catalog::CertifiedValue& v);
 std::string golden_exact_text(const catalog::CertifiedValue& v);
 
-/// The value correctly rounded to `dtype` (nan and infinities as such).
-double rounded_of(const catalog::CertifiedValue& v, catalog::Dtype dtype);
+/// The value correctly rounded to `dtype` (nan and infinities as such); for an
+/// integer output (a step counter, which kernels keep as an integer) the integer
+/// itself, which bfloat16 (beyond 256) or float32 (beyond 2^24) may not hold.
+double rounded_of(const catalog::CertifiedValue& v, catalog::Dtype dtype, bool integer);
 
 /// A bound as a golden file writes it: upward-rounded decimal with 6 significant
 /// digits ("inf" if not finite), so still a bound.

@@ -51,6 +51,35 @@ TEST(Real, OverflowsToInfinity) {
   EXPECT_LT(round_to_double(parse_real("-1e309")), 0);
 }
 
+TEST(Real, RoundsToBfloat16) {
+  const Real one = 1;
+  const Real half_ulp = pow(Real(2), -8);  // halfway between 1 and the next bfloat16
+  EXPECT_EQ(round_to_bfloat16(one + half_ulp), 1.0f);                     // tie -> even
+  EXPECT_EQ(round_to_bfloat16(one + 3 * half_ulp), 1.0f + 0x1p-6f);      // tie -> even
+  EXPECT_EQ(round_to_bfloat16(one + half_ulp + pow(Real(2), -200)), 1.0f + 0x1p-7f);
+  EXPECT_EQ(round_to_bfloat16(-one - half_ulp + pow(Real(2), -200)), -1.0f);
+  EXPECT_EQ(round_to_bfloat16(exact(0.1)), 0x1.9ap-4f);
+  EXPECT_EQ(round_to_bfloat16(exact(255.5)), 256.0f);  // 255.5 = 0x1.ffp7: a tie, the even neighbor is 2^8
+  const Real min_sub = pow(Real(2), -133);             // bfloat16's smallest subnormal
+  EXPECT_EQ(round_to_bfloat16(min_sub / 2), 0.0f);      // tie -> even (0)
+  EXPECT_EQ(round_to_bfloat16(min_sub * 3 / 2), 0x1p-132f);
+  EXPECT_EQ(round_to_bfloat16(min_sub * 0.50001), 0x1p-133f);
+  EXPECT_EQ(round_to_bfloat16(exact(0x1.fep-127)), 0x1p-126f);  // subnormal: 127.5 spacings, a tie, even up
+  EXPECT_EQ(round_to_bfloat16(exact(0x1.ffp-126)), 0x1p-125f);     // normal: spacing 2^-133, a tie, even up
+  EXPECT_TRUE(std::signbit(round_to_bfloat16(-min_sub / 4)));
+  const Real max_bf16 = exact(0x1.fep127);
+  const Real ulp_at_max = pow(Real(2), 120);
+  EXPECT_EQ(round_to_bfloat16(max_bf16 + ulp_at_max / 2 - 1), 0x1.fep127f);
+  EXPECT_TRUE(std::isinf(round_to_bfloat16(max_bf16 + ulp_at_max / 2)));  // tie rounds to even: infinity
+  EXPECT_LT(round_to_bfloat16(-max_bf16 - ulp_at_max), 0);
+  EXPECT_TRUE(std::isinf(round_to_bfloat16(-max_bf16 - ulp_at_max)));
+  EXPECT_TRUE(std::isnan(round_to_bfloat16(Real(std::numeric_limits<double>::quiet_NaN()))));
+  float f;
+  EXPECT_FALSE(certified_round_bfloat16(one + half_ulp, pow(Real(2), -100), f));
+  EXPECT_TRUE(certified_round_bfloat16(one + half_ulp + pow(Real(2), -60), pow(Real(2), -100), f));
+  EXPECT_EQ(f, 1.0f + 0x1p-7f);
+}
+
 TEST(Real, CertifiedRoundingRefusesStraddlingIntervals) {
   const Real tie = 1 + pow(Real(2), -24);
   float f;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -91,6 +92,26 @@ Real at_working_precision(const Real& x) {
 float round_to_float(const Real& x) { return mpfr_get_flt(x.backend().data(), MPFR_RNDN); }
 double round_to_double(const Real& x) { return mpfr_get_d(x.backend().data(), MPFR_RNDN); }
 
+float round_to_bfloat16(const Real& x) {
+  const mpfr_srcptr v = x.backend().data();
+  if (!mpfr_number_p(v) || mpfr_zero_p(v)) return mpfr_get_flt(v, MPFR_RNDN);  // nan, inf, signed zero
+  // |x| = m 2^e with m in [1/2, 1): the spacing of bfloat16 there is 2^(e - 8), and
+  // 2^-133 throughout the subnormal range (e <= -125). x / spacing rounded to an
+  // integer, ties to even, is the significand; scaling by powers of 2 is exact.
+  const mpfr_exp_t e = mpfr_get_exp(v);
+  const long spacing = static_cast<long>(std::max<mpfr_exp_t>(e, -125)) - 8;
+  mpfr_t t;
+  mpfr_init2(t, std::max<mpfr_prec_t>(mpfr_get_prec(v), 64));
+  mpfr_mul_2si(t, v, -spacing, MPFR_RNDN);
+  mpfr_rint(t, t, MPFR_RNDN);
+  mpfr_mul_2si(t, t, spacing, MPFR_RNDN);
+  const float out = mpfr_get_flt(t, MPFR_RNDN);  // exact: at most 8 significant bits
+  mpfr_clear(t);
+  constexpr float largest = 0x1.fep127f;
+  if (std::abs(out) > largest) return std::copysign(std::numeric_limits<float>::infinity(), out);
+  return out;
+}
+
 namespace {
 template <class F>
 bool certified_round_impl(const Real& value, const Real& error, F& out, F (*round)(const Real&)) {
@@ -108,6 +129,9 @@ bool certified_round(const Real& value, const Real& error, float& out) {
 }
 bool certified_round(const Real& value, const Real& error, double& out) {
   return certified_round_impl<double>(value, error, out, round_to_double);
+}
+bool certified_round_bfloat16(const Real& value, const Real& error, float& out) {
+  return certified_round_impl<float>(value, error, out, round_to_bfloat16);
 }
 
 int agreeing_digits(const Real& a, const Real& b, int cap) {

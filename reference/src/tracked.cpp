@@ -5,13 +5,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace gradref {
 
 namespace detail {
 
 Real round_in(const Real& x, Format f) {
-  return f == Format::float32 ? exact(static_cast<double>(round_to_float(x))) : exact(round_to_double(x));
+  switch (f) {
+    case Format::float64: return exact(round_to_double(x));
+    case Format::float32: return exact(static_cast<double>(round_to_float(x)));
+    case Format::bfloat16: return exact(static_cast<double>(round_to_bfloat16(x)));
+  }
+  throw std::logic_error("round_in: unknown format");
 }
 
 Real infinity() { return Real(std::numeric_limits<double>::infinity()); }
@@ -60,19 +66,43 @@ ScopedRoundingModel::ScopedRoundingModel(const RoundingModel& model) : saved_(cu
 ScopedRoundingModel::~ScopedRoundingModel() { current_model = saved_; }
 const RoundingModel& rounding_model() { return current_model; }
 
-double unit_roundoff(Format f) { return f == Format::float32 ? 0x1p-24 : 0x1p-53; }
-// Half the smallest subnormal for float32; for float64 that half (2^-1075) is not
-// a double, so the smallest subnormal itself, a bound twice as large.
-double underflow_unit(Format f) { return f == Format::float32 ? 0x1p-150 : 0x1p-1074; }
+double unit_roundoff(Format f) {
+  switch (f) {
+    case Format::float64: return 0x1p-53;
+    case Format::float32: return 0x1p-24;
+    case Format::bfloat16: return 0x1p-8;
+  }
+  throw std::logic_error("unit_roundoff: unknown format");
+}
+// Half the smallest subnormal for float32 (2^-149) and bfloat16 (2^-133); for
+// float64 that half (2^-1075) is not a double, so the smallest subnormal itself, a
+// bound twice as large.
+double underflow_unit(Format f) {
+  switch (f) {
+    case Format::float64: return 0x1p-1074;
+    case Format::float32: return 0x1p-150;
+    case Format::bfloat16: return 0x1p-134;
+  }
+  throw std::logic_error("underflow_unit: unknown format");
+}
 double smallest_normal(Format f) {
-  return f == Format::float32 ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+  return f == Format::float64 ? std::numeric_limits<double>::min() : std::numeric_limits<float>::min();  // bfloat16: 2^-126 too
 }
 double largest_finite(Format f) {
-  return f == Format::float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+  switch (f) {
+    case Format::float64: return std::numeric_limits<double>::max();
+    case Format::float32: return std::numeric_limits<float>::max();
+    case Format::bfloat16: return 0x1.fep127;
+  }
+  throw std::logic_error("largest_finite: unknown format");
 }
+Real rounded_to(const Real& x, Format f) { return round_in(x, f); }
 
 Tracked::Tracked(double constant) : value_(exact(constant)), error_(0), format_(Format::float64) {}
 Tracked::Tracked(const Real& value, Format format) : value_(value), error_(0), format_(format) {}
+Tracked Tracked::held_in(const Real& value, Format format) {
+  return Tracked(value, abs(round_in(value, format) - value), format);
+}
 
 Tracked operator+(const Tracked& a0, const Tracked& b0) {
   const Format f = coarser(a0.format(), b0.format());
@@ -194,7 +224,8 @@ Tracked sum(std::span<const Tracked> terms) {
   }
   const double du = static_cast<double>(rounding_model().sum_depth(static_cast<std::int64_t>(terms.size()))) *
                     unit_roundoff(f);
-  Real err = propagated + Real(du / (1 - du)) * magnitude;
+  // An unbounded term leaves the sum unbounded (and 0 * inf, for one term, would be nan).
+  Real err = isinf(magnitude) ? infinity() : Real(propagated + Real(du / (1 - du)) * magnitude);
   if (abs(value) + err > largest_finite(f)) err = infinity();
   return Tracked(value, err, f);
 }

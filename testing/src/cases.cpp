@@ -64,7 +64,7 @@ std::vector<std::string> hyperparameters(const std::string& op, const std::strin
   return out;
 }
 
-rc::Gen<Case> cases(const std::string& op, Dtype dtype) { return catalog::find(op).generator(dtype); }
+rc::Gen<Case> cases(const std::string& op, Dtype dtype) { return catalog::generator_for(catalog::find(op), dtype); }
 
 rc::Gen<Case> cases(const std::string& op, Dtype dtype, const std::string& preset) {
   return cases(op, dtype, preset, hyperparameters(op, preset));
@@ -76,7 +76,7 @@ rc::Gen<Case> cases(const std::string& op, Dtype dtype, const std::string& prese
   require_preset(entry, preset);
   for (const std::string& f : vary) field_of(entry, f);
   const catalog::Entry* e = &entry;  // catalog entries live for the whole program
-  const auto attempts = rc::gen::map(entry.generator(dtype), [e, preset, vary](const Case& drawn) {
+  const auto attempts = rc::gen::map(catalog::generator_for(entry, dtype), [e, preset, vary](const Case& drawn) {
     return pinned(*e, drawn, preset, vary);
   });
   return rc::gen::map(rc::gen::suchThat(attempts, [](const std::optional<Case>& c) { return c.has_value(); }),

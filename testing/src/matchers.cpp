@@ -85,8 +85,8 @@ std::string ulps_text(double x) {
 /// The spacing of the dtype's numbers at |value|: 2^(E - p + 1) for |value| in
 /// [2^E, 2^(E+1)), the subnormal spacing below the normal range.
 Real spacing(const Real& value, Dtype dtype) {
-  const int digits = dtype == Dtype::float32 ? 24 : 53;
-  const int min_exponent = dtype == Dtype::float32 ? -126 : -1022;
+  const int digits = dtype == Dtype::float64 ? 53 : (dtype == Dtype::float32 ? 24 : 8);
+  const int min_exponent = dtype == Dtype::float64 ? -1022 : -126;  // bfloat16: float32's exponent range
   int e = min_exponent + 1;  // frexp's form: |value| = f 2^e, f in [1/2, 1)
   if (value != 0) frexp(abs(value), &e);
   return ldexp(Real(1), std::max(e - 1, min_exponent) - (digits - 1));
@@ -142,7 +142,7 @@ Verdict check(const Case& c, Dtype dtype, const catalog::NamedArrays<double>& ca
       << ulps_text(v.error_ulps) << " of " << dtype_text << " from the exact value; the bound is "
       << ulps_text(v.bound_ulps) << " (error/bound " << v.comparison.worst_ratio << ")\n"
       << "  exact:     " << worst.exact << "\n"
-      << "  candidate: " << to_hex(worst.candidate) << " (" << std::setprecision(dtype == Dtype::float32 ? 9 : 17)
+      << "  candidate: " << to_hex(worst.candidate) << " (" << std::setprecision(dtype == Dtype::float64 ? 17 : 9)
       << worst.candidate << ")\n"
       << "  bound:     " << worst.bound;
   }

@@ -22,7 +22,10 @@ namespace gradref::catalog {
 
 using Json = nlohmann::ordered_json;
 
-enum class Dtype { float32, float64 };
+/// The dtypes of golden data and error bounds. The fast kernels and the catalog's
+/// own generators are float32 and float64 only; bfloat16 cases come from
+/// generator_for, its bounds from Entry::error_bound (gradref golden --dtype bfloat16).
+enum class Dtype { float32, float64, bfloat16 };
 const char* dtype_name(Dtype d);
 
 template <class T>
@@ -151,6 +154,13 @@ struct Entry {
   /// norm_coefficient_post does).
   std::function<bool(const Json& spec)> frozen_at_zero_lr = {};
 };
+
+/// Valid cases of `entry` whose non-integer inputs are exactly representable in
+/// `dtype`: Entry::generator for float32 and float64. For bfloat16 the float32
+/// generator's cases with every non-integer input rounded to bfloat16, kept only
+/// where none overflows and the op still accepts them (its reference does not throw
+/// InvalidInput); other draws are redrawn.
+rc::Gen<Case> generator_for(const Entry& entry, Dtype dtype);
 
 /// Every op, in ops.def order.
 const std::vector<const Entry*>& all();

@@ -3,6 +3,7 @@
 // arrays) and a backend's typed buffers, plus the rounding model of the fast layer.
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,11 @@ Array<double> widened(const Shape& shape, std::span<const T> values) {
 /// the C library in double, sums in the blocked-pairwise order of fast/reduction.hpp.
 RoundingModel fast_rounding_model();
 
-/// Runs `body` with T = float or double according to `dtype`.
+/// Runs `body` with T = float or double according to `dtype`; there are no
+/// bfloat16 kernels (std::logic_error).
 template <class F>
 decltype(auto) with_dtype(Dtype dtype, F&& body) {
+  if (dtype == Dtype::bfloat16) throw std::logic_error("gradref::fast has no bfloat16 kernels");
   if (dtype == Dtype::float32) return body(float{});
   return body(double{});
 }

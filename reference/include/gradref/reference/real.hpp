@@ -50,12 +50,17 @@ Real at_working_precision(const Real& x);
 /// to infinity included (MPFR's conversions are correctly rounded).
 float round_to_float(const Real& x);
 double round_to_double(const Real& x);
+/// Round to nearest, ties to even, into bfloat16 (8-bit significand, float32's
+/// exponent range: subnormals down to 2^-133, largest finite 0x1.fep127, overflow to
+/// infinity); the result as the float that holds it exactly.
+float round_to_bfloat16(const Real& x);
 
 /// Rounds `value` to binary32/64 only if every number within `error` of it rounds
 /// the same way, so the result is the correct rounding of the true value.
 /// Returns false when the error interval straddles a rounding boundary.
 bool certified_round(const Real& value, const Real& error, float& out);
 bool certified_round(const Real& value, const Real& error, double& out);
+bool certified_round_bfloat16(const Real& value, const Real& error, float& out);
 
 /// Number of leading significant decimal digits on which a and b agree; `cap` when
 /// they are identical. Used to certify a result computed at p and 2p bits.

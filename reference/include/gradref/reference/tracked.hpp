@@ -1,13 +1,13 @@
 #pragma once
 // Tracked: a scalar that carries the exact value (a Real) together with a rigorous
 // bound on how far a floating-point kernel performing the same operations in
-// binary32 or binary64 can be from it. This is running error analysis (Higham,
+// binary64, binary32 or bfloat16 can be from it. This is running error analysis (Higham,
 // Accuracy and Stability of Numerical Algorithms, 2nd ed., sec. 3.3) done
 // mechanically: instantiating a reference template with Tracked yields the op's
 // error model for a kernel that follows the reference's operation order.
 //
 // Rounding model, per operation in format F with unit roundoff u and underflow
-// unit eta (2^-150 / 2^-1074):  fl(x op y) = (x op y)(1 + d) + e, |d| <= u,
+// unit eta (2^-1074 / 2^-150 / 2^-134):  fl(x op y) = (x op y)(1 + d) + e, |d| <= u,
 // |e| <= eta, e = 0 for + and - (Hauser: an addition that underflows is exact).
 // Propagation formulas are exact bounds, not first-order estimates, so the
 // total is a true bound for any kernel whose operations are each correctly
@@ -19,7 +19,11 @@
 
 namespace gradref {
 
-enum class Format : std::uint8_t { float64, float32 };  // ordered fine -> coarse
+/// bfloat16: an 8-bit significand (implicit bit included) with float32's exponent
+/// range. A bfloat16 kernel may compute in float32 and round each result to
+/// bfloat16: for + - * / sqrt that double rounding is still the correct rounding
+/// (24 >= 2 * 8 + 2), and library functions stay within their ULP budgets.
+enum class Format : std::uint8_t { float64, float32, bfloat16 };  // ordered fine -> coarse
 
 /// What the kernel under analysis does beyond correctly rounded + - * / sqrt.
 struct RoundingModel {
@@ -44,10 +48,12 @@ class ScopedRoundingModel {
 };
 const RoundingModel& rounding_model();
 
-double unit_roundoff(Format f);   ///< 2^-24 or 2^-53
-double underflow_unit(Format f);  ///< bound on an underflowing rounding: 2^-150 or 2^-1074
+double unit_roundoff(Format f);   ///< 2^-53, 2^-24 or 2^-8
+double underflow_unit(Format f);  ///< bound on an underflowing rounding: 2^-1074, 2^-150 or 2^-134
 double smallest_normal(Format f);
 double largest_finite(Format f);
+/// x rounded to nearest (ties to even) in f, overflow to infinity.
+Real rounded_to(const Real& x, Format f);
 
 class Tracked {
  public:
@@ -57,6 +63,9 @@ class Tracked {
   Tracked(int constant) : Tracked(static_cast<double>(constant)) {}
   /// An input already held exactly in `format` (kernel inputs are exact).
   Tracked(const Real& value, Format format);
+  /// A number the kernel holds in `format`: `value` rounded to it once, that rounding
+  /// its error (zero where `value` is a number of the format).
+  static Tracked held_in(const Real& value, Format format);
   Tracked(const Real& value, const Real& error, Format format)
       : value_(value), error_(error), format_(format) {}
 

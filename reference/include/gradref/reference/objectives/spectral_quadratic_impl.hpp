@@ -12,12 +12,12 @@ namespace gradref::reference {
 
 namespace detail {
 
-/// An integer of the construction (|v| <= 4096^2, exact in float32) as the kernel
-/// holds it: in the dtype of `like` (the eigenvalues), so that Q = N / D divides
-/// in that dtype, not in double.
+/// An integer of the construction (|v| <= 4096^2, exact in float32, rounded in
+/// bfloat16) as the kernel holds it: in the dtype of `like` (the eigenvalues), so
+/// that Q = N / D divides in that dtype, not in double.
 inline Real integer_like(const Real&, std::int64_t v) { return Real(v); }
 inline Tracked integer_like(const Tracked& like, std::int64_t v) {
-  return Tracked(exact(static_cast<double>(v)), like.format());
+  return Tracked::held_in(exact(static_cast<double>(v)), like.format());
 }
 
 }  // namespace detail

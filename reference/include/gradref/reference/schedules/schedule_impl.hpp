@@ -4,8 +4,8 @@
 // Integer parts (floor(t / step_size), the cosine cycle, t - W) are computed in
 // integers, exactly, as the fast kernel does. Every other quantity is a value of T
 // formed in the fast kernel's order; a spec constant or an integer enters as
-// `held(x, t)`: the exact double x, held by a float32 kernel as float(x) (the
-// distance counted as its error), by a float64 kernel exactly.
+// `held(x, t)`: the exact double x, held by a float32 (bfloat16) kernel as x rounded
+// to float32 (bfloat16), the distance counted as its error; by a float64 kernel exactly.
 //   step:         eta0 * pow(gamma, j)           j = t / step_size (integer division, then held)
 //   exponential:  eta0 * pow(gamma, q)           q = staircase ? held(t / d) : held(t) / held(d)
 //   inverse_time: eta0 / (1 + k * q)
@@ -27,19 +27,14 @@ namespace gradref::reference {
 namespace detail {
 
 inline Real held(double x, const Real&) { return exact(x); }
-inline Tracked held(double x, const Tracked& like) {
-  const Real v = exact(x);
-  if (like.format() == Format::float64) return Tracked(v, Format::float64);
-  return Tracked(v, abs(exact(static_cast<double>(static_cast<float>(x))) - v), Format::float32);
-}
+inline Tracked held(double x, const Tracked& like) { return Tracked::held_in(exact(x), like.format()); }
 
-/// pi at the working precision; a kernel holds the double pi, rounded to float for float32.
+/// pi at the working precision; a kernel holds the double pi, rounded to its format.
 inline Real held_pi(const Real&) { return 4 * atan(Real(1)); }
 inline Tracked held_pi(const Tracked& like) {
   const Real pi = 4 * atan(Real(1));
-  const double pi_double = round_to_double(pi);
-  const double kernel = like.format() == Format::float64 ? pi_double : static_cast<double>(static_cast<float>(pi_double));
-  return Tracked(pi, abs(exact(kernel) - pi), like.format());
+  const Real kernel = rounded_to(exact(round_to_double(pi)), like.format());
+  return Tracked(pi, abs(kernel - pi), like.format());
 }
 
 inline const Real& exact_of(const Real& x) { return x; }
