@@ -269,7 +269,7 @@ const Entry& armijo_entry() {
                  {"c", "[]", "quadratic: constant", false, true},
                  {"features", "[m, n]", "logistic: one example per row", false, true},
                  {"labels", "[m]", "logistic: 0 or 1 per example", false, true}},
-      .outputs = {{"step", "[]", "the accepted step eta"},
+      .outputs = {{"step", "[]", "the accepted step eta (a double in every dtype)", false, false, true},
                   {"backtracks", "[]", "how many times the step shrank before it was accepted", true},
                   {"value", "[]", "L(theta + eta d) at the accepted step"}},
       .make_spec = make_spec_json<spec::Armijo>,

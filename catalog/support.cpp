@@ -30,6 +30,16 @@ std::int64_t port_index(const Port& port, const std::string& name) {
   return l;
 }
 
+bool held_in_double(const std::vector<Port>& outputs, const std::string& name) {
+  for (const Port& p : outputs)
+    if (port_matches(p, name)) return p.held_in_double;
+  return false;
+}
+
+Dtype output_dtype(const std::vector<Port>& outputs, const std::string& name, Dtype dtype) {
+  return held_in_double(outputs, name) ? Dtype::float64 : dtype;
+}
+
 bool port_matches(const Port& port, const std::string& name) { return port_index(port, name) >= 0; }
 
 std::string port_member(const Port& port, std::int64_t l) {

@@ -121,7 +121,7 @@ Json case_json(const Entry& entry, const CertifiedCase& g, Dtype dtype) {
       const CertifiedValue& v = array.values[i];
       digits.push_back(verify::golden_digits(v));
       exact_text.push_back(verify::golden_exact_text(v));
-      rounded.push_back(to_hex(rounded_of(v, dtype, integer)));
+      rounded.push_back(to_hex(rounded_of(v, catalog::output_dtype(entry.outputs, name, dtype), integer)));
       bound.push_back(bound_text(bounds[static_cast<std::int64_t>(i)]));
     }
     outputs[name] = {{"shape", array.shape}, {"digits", std::move(digits)}, {"exact", std::move(exact_text)},
@@ -183,13 +183,14 @@ std::string npz_file(const Entry& entry, const std::string& document, const std:
                            npz::npy_bytes(value_array(array.shape(), values, dtype, integer_port(entry.inputs, name))));
     }
     for (const auto& [name, array] : g.outputs.outputs) {
+      const Dtype held = catalog::output_dtype(entry.outputs, name, dtype);
       std::vector<double> values, bounds;
       for (std::size_t i = 0; i < array.values.size(); ++i) {
-        values.push_back(rounded_of(array.values[i], dtype, integer_port(entry.outputs, name)));
+        values.push_back(rounded_of(array.values[i], held, integer_port(entry.outputs, name)));
         bounds.push_back(bound_double(bound_text(g.bounds.at(name)[static_cast<std::int64_t>(i)])));
       }
       entries.emplace_back(prefix + "outputs/" + name + ".npy",
-                           npz::npy_bytes(value_array(array.shape, values, dtype, integer_port(entry.outputs, name))));
+                           npz::npy_bytes(value_array(array.shape, values, held, integer_port(entry.outputs, name))));
       entries.emplace_back(prefix + "bounds/" + name + ".npy", npz::npy_bytes(npz::float64_array(array.shape, bounds)));
     }
   }

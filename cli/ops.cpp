@@ -17,7 +17,8 @@ using catalog::Json;
 using catalog::Port;
 
 Json port_json(const Port& p) {
-  return {{"name", p.name}, {"shape", p.shape}, {"doc", p.doc}, {"integer", p.integer}, {"optional", p.optional}};
+  return {{"name", p.name}, {"shape", p.shape}, {"doc", p.doc}, {"integer", p.integer}, {"optional", p.optional},
+          {"held_in_double", p.held_in_double}};
 }
 
 Json entry_json(const Entry& e) {
@@ -52,6 +53,7 @@ void print_ports(const char* title, const std::vector<Port>& ports) {
   for (const Port& p : ports) {
     std::string notes = p.integer ? " (integer)" : "";
     if (p.optional) notes += " (optional)";
+    if (p.held_in_double) notes += " (double in every dtype)";
     std::cout << "    " << padded(p.name, name_w) << padded(p.shape, shape_w) << p.doc << notes << '\n';
   }
 }

@@ -37,6 +37,7 @@ std::string excerpt(const Json& j) {
 struct OutputSlot {
   const Shape* shape;
   bool integer;
+  bool in_double;  ///< held in double whatever the dtype (catalog::Port::held_in_double)
 };
 
 /// The outputs a case of the golden file has, with their shapes and whether they are integer ports.
@@ -45,7 +46,7 @@ std::map<std::string, OutputSlot> slots_of(const catalog::Entry& entry, const Go
   for (const auto& [name, output] : g.outputs) {
     bool integer = false;
     for (const catalog::Port& p : entry.outputs) integer = integer || (catalog::port_matches(p, name) && p.integer);
-    out.emplace(name, OutputSlot{&output.shape, integer});
+    out.emplace(name, OutputSlot{&output.shape, integer, catalog::held_in_double(entry.outputs, name)});
   }
   return out;
 }
@@ -58,8 +59,9 @@ std::string names_of(const std::map<std::string, OutputSlot>& slots) {
 
 /// `d` itself, if it is a value the output can take: an integer for an integer
 /// output, a value of the dtype otherwise (nan and the infinities included).
-double checked(double d, const OutputSlot& slot, const FloatFormat& format, const std::string& field,
+double checked(double d, const OutputSlot& slot, const FloatFormat& dtype_format, const std::string& field,
                const std::string& text) {
+  const FloatFormat& format = slot.in_double ? float_format("float64") : dtype_format;
   if (slot.integer) {
     if (std::isfinite(d) && std::floor(d) != d) bad(field, text, "an integer (this output counts steps or classes)");
   } else if (!representable(d, format)) {

@@ -4,26 +4,16 @@
 
 #include <cmath>
 #include <limits>
-#include <new>
 #include <stdexcept>
 
 #include "verify/dtype_format.hpp"
+#include "verify/golden_data.hpp"  // bound_text: upward-rounded decimals
 
 namespace gradref::cli::verify {
 
 namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
-
-/// Upward-rounded decimal with 6 significant digits (a bound, an error).
-std::string text_up(const Real& x) {
-  if (isinf(x) || isnan(x)) return "inf";
-  char* s = nullptr;
-  if (mpfr_asprintf(&s, "%.5RUe", x.backend().data()) < 0) throw std::bad_alloc();
-  std::string out(s);
-  mpfr_free_str(s);
-  return out;
-}
 
 /// How far the true exact value may be from the decimal: 0 at full digits (the
 /// bound's slack covers it), one unit in the last certified digit below that,
@@ -70,7 +60,7 @@ OutputCheck check_output(const std::string& name, const GoldenOutput& golden, co
     e.index = i;
     e.exact = golden.exact_text[u];
     e.candidate = got;
-    e.bound = text_up(bound);
+    e.bound = bound_text(bound);
     const Real ulp = ulp_of(x, dtype);
     e.bound_ulps = isinf(bound) ? infinity : static_cast<double>(bound / ulp);
     if (isnan(x) || isinf(x)) {
@@ -86,7 +76,7 @@ OutputCheck check_output(const std::string& name, const GoldenOutput& golden, co
     } else {
       const Real error = abs(exact(got) - x);
       const Real unsure = uncertainty(x, golden.digits[u]);
-      e.error = error == 0 ? "0" : text_up(error);
+      e.error = error == 0 ? "0" : bound_text(error);
       e.ulps = static_cast<double>(error / ulp);
       e.ratio = to_double_ratio(error, bound);
       if (error + unsure <= bound) {

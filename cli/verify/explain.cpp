@@ -64,7 +64,8 @@ CaseVerdict judge(const NamedArrays<double>& candidate, const NamedArrays<Real>&
     compared = true;
     double ratio = infinite_ratio;
     if (got.shape() == x->second.shape()) {
-      const OutputCheck check = check_output(name, golden_output(x->second, b->second, dtype), got, catalog::dtype_name(dtype));
+      const Dtype held = catalog::output_dtype(entry.outputs, name, dtype);
+      const OutputCheck check = check_output(name, golden_output(x->second, b->second, held), got, catalog::dtype_name(held));
       passed = passed && check.passed();
       ratio = check.worst ? check.worst->ratio : 0;
     } else {

@@ -22,8 +22,9 @@ bool integer_output(const catalog::Entry& entry, const std::string& name) {
 bool certified_in(const catalog::Entry& entry, const catalog::CertifiedOutputs& outputs, catalog::Dtype dtype) {
   for (const auto& [name, array] : outputs.outputs) {
     if (integer_output(entry, name)) continue;
+    const catalog::Dtype held = catalog::output_dtype(entry.outputs, name, dtype);
     for (const catalog::CertifiedValue& v : array.values)
-      if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, dtype)) return false;
+      if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, held)) return false;
   }
   return true;
 }
@@ -88,7 +89,7 @@ GoldenCase golden_case(const CertifiedCase& certified, catalog::Dtype dtype) {
       out.digits.push_back(golden_digits(v));
       out.exact_text.push_back(golden_exact_text(v));
       out.exact.push_back(at_working_precision(parse_real(out.exact_text.back())));
-      out.rounded.push_back(rounded_of(v, dtype, integer));
+      out.rounded.push_back(rounded_of(v, catalog::output_dtype(entry.outputs, name, dtype), integer));
       out.bound.push_back(at_working_precision(parse_real(bound_text(bounds[static_cast<std::int64_t>(i)]))));
     }
     g.outputs.emplace_back(name, std::move(out));

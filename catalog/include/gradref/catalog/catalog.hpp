@@ -51,6 +51,10 @@ struct Port {
   std::string doc;
   bool integer = false;   ///< values are integers (class indices, step counters)
   bool optional = false;  ///< present only under some spec settings (e.g. amsgrad)
+  /// Computed and returned in double whatever the dtype (armijo's step: a scalar of
+  /// the search, eta0 shrink^k, not an element of the arrays): golden files round it
+  /// to float64, and a candidate gives it as a double.
+  bool held_in_double = false;
 };
 
 /// Whether `name` is the port's name, or a member of its family: `<l>` replaced by
@@ -61,6 +65,11 @@ std::int64_t port_index(const Port& port, const std::string& name);
 /// The port's name with `<l>` replaced by l (the name itself for a plain port).
 std::string port_member(const Port& port, std::int64_t l);
 bool is_port_family(const Port& port);
+/// Whether the output called `name` is held in double whatever the dtype.
+bool held_in_double(const std::vector<Port>& outputs, const std::string& name);
+/// The dtype an output of an op run in `dtype` is held in: float64 for a port
+/// held_in_double, else `dtype`.
+Dtype output_dtype(const std::vector<Port>& outputs, const std::string& name, Dtype dtype);
 
 /// A spec field as `gradref ops` lists it.
 struct Field {
