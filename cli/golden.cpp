@@ -35,6 +35,7 @@ using catalog::Dtype;
 using catalog::Entry;
 using catalog::Json;
 using verify::bound_text;
+using verify::integer_port;
 using verify::CertifiedCase;
 using verify::rounded_of;
 
@@ -104,11 +105,6 @@ double bound_double(const std::string& text) {
   return d;
 }
 
-bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
-  for (const catalog::Port& p : ports)
-    if (catalog::port_matches(p, name)) return p.integer;
-  return false;
-}
 
 Json case_json(const Entry& entry, const CertifiedCase& g, Dtype dtype) {
   Json j = catalog::case_to_json(g.c);

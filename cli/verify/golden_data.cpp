@@ -9,19 +9,19 @@
 
 namespace gradref::cli::verify {
 
-namespace {
-
-bool integer_output(const catalog::Entry& entry, const std::string& name) {
-  for (const catalog::Port& p : entry.outputs)
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name) {
+  for (const catalog::Port& p : ports)
     if (catalog::port_matches(p, name)) return p.integer;
   return false;
 }
+
+namespace {
 
 /// Every finite output has a certified rounding in `dtype` (integer outputs are
 /// written as the integers they are).
 bool certified_in(const catalog::Entry& entry, const catalog::CertifiedOutputs& outputs, catalog::Dtype dtype) {
   for (const auto& [name, array] : outputs.outputs) {
-    if (integer_output(entry, name)) continue;
+    if (integer_port(entry.outputs, name)) continue;
     const catalog::Dtype held = catalog::output_dtype(entry.outputs, name, dtype);
     for (const catalog::CertifiedValue& v : array.values)
       if (!isnan(v.value) && !isinf(v.value) && !catalog::rounding_in(v, held)) return false;
@@ -80,7 +80,7 @@ GoldenCase golden_case(const CertifiedCase& certified, catalog::Dtype dtype) {
   ScopedPrecision precision(default_bits);
   const catalog::Entry& entry = catalog::find(certified.c.op);
   for (const auto& [name, array] : certified.outputs.outputs) {
-    const bool integer = integer_output(entry, name);
+    const bool integer = integer_port(entry.outputs, name);
     GoldenOutput out;
     out.shape = array.shape;
     const Array<Real>& bounds = certified.bounds.at(name);

@@ -5,6 +5,7 @@
 // memory from it, identical to what reading the written file gives.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gradref/catalog/evaluate.hpp"
 #include "verify/golden_file.hpp"
@@ -31,6 +32,9 @@ std::string golden_exact_text(const catalog::CertifiedValue& v);
 /// integer output (a step counter, which kernels keep as an integer) the integer
 /// itself, which bfloat16 (beyond 256) or float32 (beyond 2^24) may not hold.
 double rounded_of(const catalog::CertifiedValue& v, catalog::Dtype dtype, bool integer);
+
+/// Whether the port called `name` among `ports` holds integers (step counters, class indices).
+bool integer_port(const std::vector<catalog::Port>& ports, const std::string& name);
 
 /// A bound as a golden file writes it: upward-rounded decimal with 6 significant
 /// digits ("inf" if not finite), so still a bound.
