@@ -148,6 +148,13 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
+def at_floor(speedup_now, of_floor):
+    """The speedup a kernel running exactly at its floor would have: torch time / floor time."""
+    if not of_floor:
+        return ""
+    return f" (a kernel at the floor: {speedup_now / of_floor:.1f}x)"
+
+
 def targets(results):
     lines = []
     rules = [t for t in fast_rows(results) if t[0] not in ("cross_entropy", "mlp")]
@@ -162,14 +169,14 @@ def targets(results):
             if dtype == "f32" and op in RULES_WITH_TORCH_TARGET:
                 s = speedup(results, op, dtype, "torch", size, r["seconds"])
                 line += (f"; vs torch {fmt_ratio(s, 1)}x (target {RULE_TORCH_TARGET:.0f}x): "
-                         + ("not measured" if s is None else verdict(s >= RULE_TORCH_TARGET)))
+                         + ("not measured" if s is None else verdict(s >= RULE_TORCH_TARGET) + at_floor(s, f)))
             lines.append(line)
     for op, dtype, size, r in fast_rows(results, {"cross_entropy"}):
         f = r.get("of_floor")
         s = speedup(results, op, dtype, "torch", size, r["seconds"])
         lines.append(f"- {op} {dtype} {size}: of floor {fmt_ratio(f)} (target {CE_FLOOR_TARGET}): "
                      f"{verdict(f is not None and f >= CE_FLOOR_TARGET)}; vs torch {fmt_ratio(s, 1)}x "
-                     f"(target {CE_TORCH_TARGET:.0f}x): " + ("not measured" if s is None else verdict(s >= CE_TORCH_TARGET)))
+                     f"(target {CE_TORCH_TARGET:.0f}x): " + ("not measured" if s is None else verdict(s >= CE_TORCH_TARGET) + at_floor(s, f)))
     for op, dtype, size, r in fast_rows(results, {"mlp"}):
         f = r.get("of_floor")
         lines.append(f"- {op} {dtype} {size}: of BLAS {fmt_ratio(f)} (target {MLP_FLOOR_TARGET}): "
