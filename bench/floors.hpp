@@ -1,21 +1,31 @@
 #pragma once
 // Floors: kernels that move exactly the bytes a fast kernel's model counts, with no
 // arithmetic worth the name, vectorized (Highway, same dispatch) and threaded
-// (parallel_for, same grain) like the kernel. kernel rate / floor rate is how close
-// the kernel runs to what the memory system allows on this machine.
+// (parallel_for, same grain and partition) like the kernel. kernel rate / floor rate
+// is how close the kernel runs to what the memory system allows on this machine.
 #include <cstdint>
 #include <span>
 #include <string>
 
 namespace gradref::bench {
 
-/// Adam's traffic per element and step: reads param, grad, exp_avg, exp_avg_sq and
-/// writes param, exp_avg, exp_avg_sq (param <- max(param, grad), m and v swapped).
-void adam_floor(std::span<float> param, std::span<const float> grad, std::span<float> exp_avg,
-                std::span<float> exp_avg_sq);
+/// param plus at most four state arrays, as in fast/src/rules/rule_job.hpp.
+inline constexpr int kMaxRuleFloorArrays = 5;
 
-/// The least any softmax cross-entropy forward + backward can move: one read of the
-/// logits and one write of their gradient (a row-parallel copy).
+/// An update rule's traffic per element and step: reads grad and every array in
+/// `updated` (param, then the state slots; 1 to 5 arrays) and writes each of them
+/// back. The values written are the values read (x | (g & 0), the 0 opaque to the
+/// compiler), so the floor leaves the rule's inputs valid: it runs on the kernel's
+/// own arrays, alternately with the kernel, without disturbing what the kernel sees.
+template <class T>
+void rule_floor(std::span<T* const> updated, const T* grad, std::int64_t n);
+
+extern template void rule_floor<float>(std::span<float* const>, const float*, std::int64_t);
+extern template void rule_floor<double>(std::span<double* const>, const double*, std::int64_t);
+
+/// The least any softmax cross-entropy forward + backward can move out of place: one
+/// read of the logits and one write of their gradient (a row-parallel copy with the
+/// kernel's row grain).
 void cross_entropy_floor(std::span<const float> logits, std::int64_t rows, std::int64_t classes,
                          std::span<float> grad_logits);
 

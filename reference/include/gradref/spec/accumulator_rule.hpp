@@ -1,10 +1,10 @@
 #pragma once
 // Choices the accumulator rules (AdaGrad, RMSProp, Adadelta) share: where eps enters
-// the root, and the weight-decay styles SGD defines.
+// the root, and (decay_styles.hpp) the weight-decay styles SGD defines.
 #include <array>
 
+#include "gradref/spec/decay_styles.hpp"
 #include "gradref/spec/fields.hpp"
-#include "gradref/spec/sgd.hpp"
 
 namespace gradref::spec {
 
@@ -13,8 +13,5 @@ enum class RootEps { outside, inside };
 
 inline constexpr std::array root_eps_placements{Alternative<RootEps>{"outside", RootEps::outside},
                                                 Alternative<RootEps>{"inside", RootEps::inside}};
-
-inline constexpr std::array decay_styles{Alternative<DecayStyle>{"coupled", DecayStyle::coupled},
-                                         Alternative<DecayStyle>{"decoupled", DecayStyle::decoupled}};
 
 }  // namespace gradref::spec
