@@ -1,0 +1,158 @@
+// The vector passes of softmax cross-entropy over one block of a row (the blocks of
+// spec::cross_entropy_block classes of reference/losses/cross_entropy_impl.hpp):
+//   BlockExp:   the block's max, its first index, e_j = exp(z_j - max) stored, and the
+//               sum of every e_j but the first max's; logits checked finite on the way
+//   ScaleBlock: x_j *= c over the block (the gradient pass of index targets)
+// A block is read three times (max, first max, exp) while it sits in L1; only the
+// first read goes further. The block's sum has the depth reduction.hpp allows for
+// its length (fast::sum_depth): kAccumulators vector accumulators of 16 to 32 terms
+// per lane, then a pairwise tree over the accumulators and over the lanes.
+//
+// Included by a Highway translation unit once per target (the toggle below is
+// Highway's pattern for such headers).
+#if defined(GRADREF_FAST_CROSS_ENTROPY_BLOCKS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef GRADREF_FAST_CROSS_ENTROPY_BLOCKS_INL_H_
+#undef GRADREF_FAST_CROSS_ENTROPY_BLOCKS_INL_H_
+#else
+#define GRADREF_FAST_CROSS_ENTROPY_BLOCKS_INL_H_
+#endif
+
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+
+#include <cstdint>
+
+#include "losses/vector_parts-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace gradref::fast::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+/// What pass 1 leaves of one block.
+template <class T>
+struct BlockStats {
+  T max = T(0);            ///< m_b
+  T rest = T(0);           ///< r_b = sum of exp(z_j - m_b) over the block but its first max
+  std::int64_t first = 0;  ///< i_b, an index in the row
+  bool finite = true;      ///< every logit of the block finite (else the rest is meaningless)
+};
+
+/// Independent vector accumulators: at least 32 lanes in all, so that a block of
+/// 1024 terms puts at most 32 in one lane (depth <= 31 + 5 + lanes - 1 < 63).
+template <class D>
+constexpr int kAccumulators = hn::MaxLanes(D()) >= 8 ? 4 : static_cast<int>(32 / hn::MaxLanes(D()));
+
+/// Sum of the accumulators, pairwise (their count is a power of two).
+template <class D, int K>
+HWY_INLINE hn::Vec<D> PairwiseSum(hn::Vec<D> (&acc)[K]) {
+  for (int width = K / 2; width >= 1; width /= 2)
+    for (int k = 0; k < width; ++k) acc[k] = hn::Add(acc[k], acc[k + width]);
+  return acc[0];
+}
+
+/// True if every one of the n values at x is finite (x * 0 is NaN exactly for
+/// infinities and NaNs, and a NaN stays in the sum).
+template <class T>
+bool AllFinite(const T* x, std::int64_t n) {
+  const hn::ScalableTag<T> d;
+  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
+  const auto zero = hn::Zero(d);
+  auto acc = zero;
+  std::int64_t j = 0;
+  for (; j + lanes <= n; j += lanes) acc = hn::MulAdd(hn::LoadU(d, x + j), zero, acc);
+  if (j < n) acc = hn::MulAdd(LoadPart(d, x + j, n - j, T(0)), zero, acc);
+  return hn::AllFalse(d, hn::IsNaN(acc));
+}
+
+/// Pass 1 over the block z[lo, lo + n) of a row: writes e_j = exp(z_j - m_b) to
+/// e[lo, lo + n) (e may be z itself: each vector is loaded before it is stored).
+template <class T>
+BlockStats<T> BlockExp(const T* z, T* e, std::int64_t lo, std::int64_t n) {
+  const hn::ScalableTag<T> d;
+  using D = decltype(d);
+  using V = hn::Vec<D>;
+  constexpr int K = kAccumulators<D>;
+  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d)), group = K * lanes;
+  const T* x = z + lo;
+  T* out = e + lo;
+  const V zero = hn::Zero(d);
+  BlockStats<T> stats;
+
+  // Max, and the finiteness check in the same loads.
+  V mx[K], fin[K];
+  for (int k = 0; k < K; ++k) mx[k] = hn::Set(d, x[0]), fin[k] = zero;
+  std::int64_t j = 0;
+  for (; j + group <= n; j += group)
+    for (int k = 0; k < K; ++k) {
+      const V v = hn::LoadU(d, x + j + k * lanes);
+      mx[k] = hn::Max(mx[k], v);
+      fin[k] = hn::MulAdd(v, zero, fin[k]);
+    }
+  for (; j < n; j += lanes) {
+    const V v = LoadPart(d, x + j, std::min(lanes, n - j), x[0]);
+    mx[0] = hn::Max(mx[0], v);
+    fin[0] = hn::MulAdd(v, zero, fin[0]);
+  }
+  for (int k = 1; k < K; ++k) mx[0] = hn::Max(mx[0], mx[k]);
+  if (!hn::AllFalse(d, hn::IsNaN(PairwiseSum<D, K>(fin)))) {
+    stats.finite = false;
+    return stats;
+  }
+  const T m = hn::GetLane(hn::MaxOfLanes(d, mx[0]));
+  const V mv = hn::Set(d, m);
+
+  // Its first position (found: every value is finite and m is one of them).
+  std::int64_t first = 0;
+  for (j = 0; j < n; j += lanes) {
+    const std::int64_t count = std::min(lanes, n - j);
+    const auto hit = hn::And(hn::Eq(LoadPart(d, x + j, count, x[0]), mv), hn::FirstN(d, static_cast<std::size_t>(count)));
+    if (!hn::AllFalse(d, hit)) {
+      first = j + static_cast<std::int64_t>(hn::FindFirstTrue(d, hit));
+      break;
+    }
+  }
+
+  // e_j and the sum of all but e_first, which is left out of its vector's lane.
+  const std::int64_t first_vector = first - first % lanes;
+  const auto first_lane = hn::Eq(hn::Iota(d, T(0)), hn::Set(d, static_cast<T>(first - first_vector)));
+  V acc[K];
+  for (int k = 0; k < K; ++k) acc[k] = zero;
+  const auto add = [&](std::int64_t at, V ej, V& a) {
+    a = hn::Add(a, HWY_UNLIKELY(at == first_vector) ? hn::IfThenZeroElse(first_lane, ej) : ej);
+  };
+  for (j = 0; j + group <= n; j += group)
+    for (int k = 0; k < K; ++k) {
+      const std::int64_t at = j + k * lanes;
+      const V ej = hn::Exp(d, hn::Sub(hn::LoadU(d, x + at), mv));
+      hn::StoreU(ej, d, out + at);
+      add(at, ej, acc[k]);
+    }
+  for (int k = 0; j < n; j += lanes, ++k) {  // fewer than K vectors are left
+    const std::int64_t count = std::min(lanes, n - j);
+    V ej = hn::Exp(d, hn::Sub(LoadPart(d, x + j, count, m), mv));
+    if (count < lanes) ej = hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), ej);
+    StorePart(d, ej, out + j, count);
+    add(j, ej, acc[k]);
+  }
+  out[first] = T(1);  // exp(0), as the reference holds it
+  stats.max = m;
+  stats.rest = hn::GetLane(hn::SumOfLanes(d, PairwiseSum<D, K>(acc)));
+  stats.first = lo + first;
+  return stats;
+}
+
+/// x[j] *= c for j in [0, n).
+template <class T>
+void ScaleBlock(T* x, std::int64_t n, T c) {
+  const hn::ScalableTag<T> d;
+  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
+  const auto cv = hn::Set(d, c);
+  std::int64_t j = 0;
+  for (; j + lanes <= n; j += lanes) hn::StoreU(hn::Mul(hn::LoadU(d, x + j), cv), d, x + j);
+  for (; j < n; ++j) x[j] = x[j] * c;
+}
+
+}  // namespace gradref::fast::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // GRADREF_FAST_CROSS_ENTROPY_BLOCKS_INL_H_
