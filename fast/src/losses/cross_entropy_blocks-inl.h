@@ -20,6 +20,7 @@
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "losses/vector_parts-inl.h"
@@ -27,6 +28,33 @@
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
+
+/// exp(x) for x <= 0 (x = z - max). float: hn::Exp's range reduction constants and
+/// polynomial (its 1 ULP), with two cheaper steps: n = round(x / ln 2) and 2^n both
+/// come from one rounding constant added to x / ln 2 (no float-to-int conversion and
+/// its overflow fix-up, one product by 2^n instead of two), and x is clamped at -88
+/// instead of masked: there 2^n's bits are 0, and every result below the normal range
+/// is within the smallest normal number of 0, which the error model allows. double:
+/// hn::Exp.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V ExpNonPositive(D d, V x) {
+  using T = hn::TFromD<D>;
+  if constexpr (sizeof(T) != 4) {
+    return hn::Exp(d, x);
+  } else {
+    const hn::RebindToSigned<D> di;
+    // 1.5 * 2^23 + 127: t = it + x / ln 2 is an integer (ulp 1 there), n + 127 in its
+    // low bits, which shifted into the exponent field are 2^n (0 for n = -127).
+    const V shifter = hn::Set(d, 12583039.0f);
+    x = hn::Max(x, hn::Set(d, -88.0f));
+    const V t = hn::MulAdd(x, hn::Set(d, 1.442695040888963407359924681f), shifter);
+    const V n = hn::Sub(t, shifter);
+    V r = hn::MulAdd(n, hn::Set(d, -0.693145751953125f), x);  // hn::Exp's ln 2 in two parts
+    r = hn::MulAdd(n, hn::Set(d, -1.428606765330187045e-6f), r);
+    const V p = hn::Add(hn::impl::ExpImpl<float>().ExpPoly(d, r), hn::Set(d, 1.0f));
+    return hn::Mul(p, hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, t))));
+  }
+}
 
 /// What pass 1 leaves of one block.
 template <class T>
@@ -102,14 +130,14 @@ BlockStats<T> BlockExp(const T* z, T* e, std::int64_t lo, std::int64_t n) {
   const V mv = hn::Set(d, m);
 
   // Its first position (found: every value is finite and m is one of them).
-  std::int64_t first = 0;
-  for (j = 0; j < n; j += lanes) {
-    const std::int64_t count = std::min(lanes, n - j);
-    const auto hit = hn::And(hn::Eq(LoadPart(d, x + j, count, x[0]), mv), hn::FirstN(d, static_cast<std::size_t>(count)));
-    if (!hn::AllFalse(d, hit)) {
-      first = j + static_cast<std::int64_t>(hn::FindFirstTrue(d, hit));
-      break;
-    }
+  std::int64_t first = -1;
+  for (j = 0; j + lanes <= n && first < 0; j += lanes) {
+    const auto hit = hn::Eq(hn::LoadU(d, x + j), mv);
+    if (!hn::AllFalse(d, hit)) first = j + static_cast<std::int64_t>(hn::FindFirstTrue(d, hit));
+  }
+  if (first < 0) {  // in the tail (the lanes past it hold x[0], not above m)
+    const auto hit = hn::And(hn::Eq(LoadPart(d, x + j, n - j, x[0]), mv), hn::FirstN(d, static_cast<std::size_t>(n - j)));
+    first = std::max<std::int64_t>(0, j + static_cast<std::int64_t>(hn::FindFirstTrue(d, hit)));
   }
 
   // e_j and the sum of all but e_first, which is left out of its vector's lane.
@@ -123,13 +151,13 @@ BlockStats<T> BlockExp(const T* z, T* e, std::int64_t lo, std::int64_t n) {
   for (j = 0; j + group <= n; j += group)
     for (int k = 0; k < K; ++k) {
       const std::int64_t at = j + k * lanes;
-      const V ej = hn::Exp(d, hn::Sub(hn::LoadU(d, x + at), mv));
+      const V ej = ExpNonPositive(d, hn::Sub(hn::LoadU(d, x + at), mv));
       hn::StoreU(ej, d, out + at);
       add(at, ej, acc[k]);
     }
   for (int k = 0; j < n; j += lanes, ++k) {  // fewer than K vectors are left
     const std::int64_t count = std::min(lanes, n - j);
-    V ej = hn::Exp(d, hn::Sub(LoadPart(d, x + j, count, m), mv));
+    V ej = ExpNonPositive(d, hn::Sub(LoadPart(d, x + j, count, m), mv));
     if (count < lanes) ej = hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), ej);
     StorePart(d, ej, out + j, count);
     add(j, ej, acc[k]);
