@@ -2,6 +2,7 @@
 // spec::cross_entropy_block classes of reference/losses/cross_entropy_impl.hpp):
 //   BlockExp:   the block's max, its first index, e_j = exp(z_j - max) stored, and the
 //               sum of every e_j but the first max's; logits checked finite on the way
+//               (infinities by the block's max and min, NaN by the sum)
 //   ScaleBlock: x_j *= c over the block (the gradient pass of index targets)
 // A block is read three times (max, first max, exp) while it sits in L1; only the
 // first read goes further. The block's sum has the depth reduction.hpp allows for
@@ -21,7 +22,9 @@
 #include <hwy/contrib/math/math-inl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "losses/vector_parts-inl.h"
 
@@ -46,7 +49,13 @@ HWY_INLINE V ExpNonPositive(D d, V x) {
     // 1.5 * 2^23 + 127: t = it + x / ln 2 is an integer (ulp 1 there), n + 127 in its
     // low bits, which shifted into the exponent field are 2^n (0 for n = -127).
     const V shifter = hn::Set(d, 12583039.0f);
-    x = hn::Max(x, hn::Set(d, -88.0f));
+    // A NaN must stay NaN (the caller finds NaN logits by the sum): x86's max returns
+    // its second operand when one is NaN; the emulated targets' returns the other one.
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+    x = hn::IfThenElse(hn::Lt(x, hn::Set(d, -88.0f)), hn::Set(d, -88.0f), x);
+#else
+    x = hn::Max(hn::Set(d, -88.0f), x);
+#endif
     const V t = hn::MulAdd(x, hn::Set(d, 1.442695040888963407359924681f), shifter);
     const V n = hn::Sub(t, shifter);
     V r = hn::MulAdd(n, hn::Set(d, -0.693145751953125f), x);  // hn::Exp's ln 2 in two parts
@@ -79,7 +88,7 @@ HWY_INLINE hn::Vec<D> PairwiseSum(hn::Vec<D> (&acc)[K]) {
 }
 
 /// True if every one of the n values at x is finite (x * 0 is NaN exactly for
-/// infinities and NaNs, and a NaN stays in the sum).
+/// infinities and NaNs, and a NaN stays in the sum). For ignored rows.
 template <class T>
 bool AllFinite(const T* x, std::int64_t n) {
   const hn::ScalableTag<T> d;
@@ -106,27 +115,29 @@ BlockStats<T> BlockExp(const T* z, T* e, std::int64_t lo, std::int64_t n) {
   const V zero = hn::Zero(d);
   BlockStats<T> stats;
 
-  // Max, and the finiteness check in the same loads.
-  V mx[K], fin[K];
-  for (int k = 0; k < K; ++k) mx[k] = hn::Set(d, x[0]), fin[k] = zero;
+  // Max and min (an infinity shows in one of them before anything is written; Max(v,
+  // mx) and Min(v, mn) keep mx and mn when v is NaN, and a NaN shows in the sum below).
+  V mx[K], mn[K];
+  for (int k = 0; k < K; ++k) mx[k] = mn[k] = hn::Set(d, x[0]);
   std::int64_t j = 0;
   for (; j + group <= n; j += group)
     for (int k = 0; k < K; ++k) {
       const V v = hn::LoadU(d, x + j + k * lanes);
-      mx[k] = hn::Max(mx[k], v);
-      fin[k] = hn::MulAdd(v, zero, fin[k]);
+      mx[k] = hn::Max(v, mx[k]);
+      mn[k] = hn::Min(v, mn[k]);
     }
   for (; j < n; j += lanes) {
     const V v = LoadPart(d, x + j, std::min(lanes, n - j), x[0]);
-    mx[0] = hn::Max(mx[0], v);
-    fin[0] = hn::MulAdd(v, zero, fin[0]);
+    mx[0] = hn::Max(v, mx[0]);
+    mn[0] = hn::Min(v, mn[0]);
   }
-  for (int k = 1; k < K; ++k) mx[0] = hn::Max(mx[0], mx[k]);
-  if (!hn::AllFalse(d, hn::IsNaN(PairwiseSum<D, K>(fin)))) {
+  for (int k = 1; k < K; ++k) mx[0] = hn::Max(mx[0], mx[k]), mn[0] = hn::Min(mn[0], mn[k]);
+  const T m = hn::GetLane(hn::MaxOfLanes(d, mx[0]));
+  const T lowest = hn::GetLane(hn::MinOfLanes(d, mn[0]));
+  if (!(m <= std::numeric_limits<T>::max() && lowest >= std::numeric_limits<T>::lowest())) {
     stats.finite = false;
     return stats;
   }
-  const T m = hn::GetLane(hn::MaxOfLanes(d, mx[0]));
   const V mv = hn::Set(d, m);
 
   // Its first position (found: every value is finite and m is one of them).
@@ -166,6 +177,7 @@ BlockStats<T> BlockExp(const T* z, T* e, std::int64_t lo, std::int64_t n) {
   stats.max = m;
   stats.rest = hn::GetLane(hn::SumOfLanes(d, PairwiseSum<D, K>(acc)));
   stats.first = lo + first;
+  stats.finite = !std::isnan(stats.rest);  // a NaN logit: its e_j is NaN (x is, and the clamp keeps it)
   return stats;
 }
 
