@@ -60,7 +60,15 @@ HWY_INLINE V ExpNonPositive(D d, V x) {
     const V n = hn::Sub(t, shifter);
     V r = hn::MulAdd(n, hn::Set(d, -0.693145751953125f), x);  // hn::Exp's ln 2 in two parts
     r = hn::MulAdd(n, hn::Set(d, -1.428606765330187045e-6f), r);
-    const V p = hn::Add(hn::impl::ExpImpl<float>().ExpPoly(d, r), hn::Set(d, 1.0f));
+    // exp(r) on |r| <= ln(2) / 2 by a degree-6 polynomial 1 + r + c2 r^2 + ... + c6 r^6
+    // (Chebyshev fit of (exp(r) - 1 - r) / r^2, relative error 0.17 * 2^-24 before
+    // rounding), in Horner's form: six FMAs.
+    V p = hn::MulAdd(hn::Set(d, 0x1.6d127p-10f), r, hn::Set(d, 0x1.120cd4p-7f));
+    p = hn::MulAdd(p, r, hn::Set(d, 0x1.555518p-5f));
+    p = hn::MulAdd(p, r, hn::Set(d, 0x1.5554dcp-3f));
+    p = hn::MulAdd(p, r, hn::Set(d, 0.5f));
+    p = hn::MulAdd(p, r, hn::Set(d, 1.0f));
+    p = hn::MulAdd(p, r, hn::Set(d, 1.0f));
     return hn::Mul(p, hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, t))));
   }
 }
