@@ -5,9 +5,10 @@
 // writing the gradient (the stored exps times one factor per block). One exp per
 // logit. Rows run in parallel over a static partition; with fewer rows than threads
 // the blocks of each row are spread over the threads. The order of operations is
-// reference/losses/cross_entropy_impl.hpp's, whatever the thread count; exp is
-// Highway's (<= 1 ULP) per logit, the C library's exp and log1p (<= 1 ULP) per block
-// and per row.
+// reference/losses/cross_entropy_impl.hpp's, whatever the thread count; the exp per
+// logit is within 1 ULP (float: a specialization for arguments <= 0, checked on every
+// float; double: Highway's), the C library's exp and log1p (<= 1 ULP) per block and
+// per row.
 #include <cstdint>
 #include <span>
 
