@@ -283,7 +283,7 @@ T Dense(const CrossEntropyJob<T>& job, std::int64_t position, const DenseRow<T>&
 /// Per-thread scratch rows.
 template <class T>
 struct Scratch {
-  Scratch(const CrossEntropyJob<T>& job) {
+  explicit Scratch(const CrossEntropyJob<T>& job) {
     const std::size_t c = static_cast<std::size_t>(job.classes);
     const bool strided = job.inner > 1, dense = !job.single_class();
     stats.resize(static_cast<std::size_t>(BlockCount(job.classes)));
