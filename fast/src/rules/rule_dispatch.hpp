@@ -9,6 +9,7 @@
 // (step_groups); both cut one static partition of the elements into RuleJob pieces
 // and hand each to the rule's dispatched `run` (found by argument-dependent lookup).
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -80,13 +81,16 @@ void step_one(const Spec& s, RuleBuffers<T>& b) {
   b.step += steps;
 }
 
-/// Runs `f`; an InvalidInput it throws comes back with `where` before its field.
+/// Runs `f`; an InvalidInput it throws comes back with "groups[g]." (and
+/// "tensors[t]." when t >= 0) before its field. No string is built unless it throws.
 template <class F>
-void naming(const std::string& where, F&& f) {
+void naming(std::size_t g, std::ptrdiff_t t, F&& f) {
   try {
     f();
   } catch (const InvalidInput& e) {
-    throw InvalidInput(e.op(), where + "." + e.field(), e.value(), e.expected());
+    std::string where = "groups[" + std::to_string(g) + "].";
+    if (t >= 0) where += "tensors[" + std::to_string(t) + "].";
+    throw InvalidInput(e.op(), where + e.field(), e.value(), e.expected());
   }
 }
 
@@ -96,10 +100,9 @@ void step_groups(std::span<RuleGroup<Spec, T>> groups) {
   // Everything is checked before anything changes.
   std::vector<std::int64_t> steps;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    const std::string group = "groups[" + std::to_string(g) + "]";
-    naming(group, [&] { spec::validate(groups[g].spec); });
+    naming(g, -1, [&] { spec::validate(groups[g].spec); });
     for (std::size_t t = 0; t < groups[g].tensors.size(); ++t)
-      naming(group + ".tensors[" + std::to_string(t) + "]",
+      naming(g, static_cast<std::ptrdiff_t>(t),
              [&] { steps.push_back(checked_tensor(groups[g].spec, groups[g].tensors[t])); });
   }
   // Per-step scalars once per group and step counter: tensors that agree on the
