@@ -4,13 +4,16 @@
 // move by exactly -lr g twice (values chosen so every result is exact, FMA or not).
 // The gradient is an untouched MAP_NORESERVE mapping (zero pages cost no memory)
 // except the windows written here; param is touched by the kernel: 8.6 GB resident.
-// Labeled slow only (not in the gate): it needs about 9 GB of free memory.
+// Then a dense layer with 2^31 + 17 input features must be refused (OpenBLAS's
+// 32-bit dimensions) rather than truncated. Labeled slow only (not in the gate): it
+// needs about 9 GB of free memory.
 #include <sys/mman.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <vector>
 
+#include "gradref/fast/layers/dense.hpp"
 #include "gradref/fast/rules/multi_tensor.hpp"
 #include "gradref/fast/rules/sgd.hpp"
 
@@ -73,9 +76,33 @@ int main() {
     std::fprintf(stderr, "step counter %lld, expected 2\n", static_cast<long long>(groups[0].tensors[1].step));
     ++failures;
   }
-  std::printf("%s: %lld elements, %zu checked\n", failures ? "FAILED" : "ok", static_cast<long long>(kN),
+  std::printf("sgd %s: %lld elements, %zu checked\n", failures ? "FAILED" : "ok", static_cast<long long>(kN),
               checked.size());
   munmap(param, static_cast<std::size_t>(kN) * sizeof(float));
   munmap(grad, static_cast<std::size_t>(kN) * sizeof(float));
+
+  // A dense layer with in = 2^31 + 17 features: OpenBLAS's dimensions are 32-bit, so
+  // the call must refuse rather than truncate. Inputs and outputs are untouched
+  // zero mappings (the refusal comes before the first product).
+  float* x = map_zeros(kN);
+  float* w = map_zeros(kN);
+  float* gx = map_zeros(kN);
+  float* gw = map_zeros(kN);
+  if (!x || !w || !gx || !gw) {
+    std::fprintf(stderr, "mmap of 4 x %lld floats failed\n", static_cast<long long>(kN));
+    return 1;
+  }
+  const std::size_t n = static_cast<std::size_t>(kN);
+  std::vector<float> bias(1, 0.0f), grad_out(1, 1.0f), out(1), grad_bias(1);
+  const Shape bias_shape{1};
+  try {
+    fast::dense<float>(spec::Dense{}, Shape{1, kN}, Shape{1, kN}, &bias_shape, Shape{1, 1}, {x, n}, {w, n}, bias,
+                       grad_out, out, {gx, n}, {gw, n}, grad_bias);
+    std::fprintf(stderr, "dense with in = %lld accepted\n", static_cast<long long>(kN));
+    ++failures;
+  } catch (const InvalidInput& e) {
+    std::printf("dense refused: %s\n", e.what());
+  }
+  for (float* a : {x, w, gx, gw}) munmap(a, n * sizeof(float));
   return failures ? 1 : 0;
 }
