@@ -109,7 +109,7 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/adam.hpp"
-#include "rules/rule_dispatch.hpp"
+#include "rules/adam_traits.hpp"
 
 namespace gradref::fast {
 namespace detail {
@@ -119,9 +119,9 @@ void run(const RuleJob<float, AdamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(Ad
 void run(const RuleJob<double, AdamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdamDouble)(job); }
 
 template <class T>
-void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d, RuleBuffers<T>& b) {
+std::vector<AdamParams<T>> adam_per_step(const spec::AdamCore& s, const spec::AdamDecay& d, std::int64_t step,
+                                         std::int64_t steps) {
   using spec::DecoupledDecay;
-  const std::int64_t steps = checked_steps(op, spec::slots(s), b);
   AdamParams<T> p{};
   p.beta1 = static_cast<T>(s.beta1);
   p.beta2 = static_cast<T>(s.beta2);
@@ -146,7 +146,7 @@ void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d,
   p.decay = p.l2_on || p.pre || p.post;
   std::vector<AdamParams<T>> per_step(static_cast<std::size_t>(steps), p);
   for (std::int64_t k = 0; k < steps; ++k) {
-    const std::int64_t t = s.bias_correction_step == spec::BiasCorrectionStep::current ? b.step + k + 1 : b.step + k;
+    const std::int64_t t = s.bias_correction_step == spec::BiasCorrectionStep::current ? step + k + 1 : step + k;
     const bool corrected = s.bias_correction && t > 0;
     const double bc1 = corrected ? 1.0 - std::pow(s.beta1, static_cast<double>(t)) : 1.0;
     const double bc2 = corrected ? 1.0 - std::pow(s.beta2, static_cast<double>(t)) : 1.0;
@@ -156,22 +156,25 @@ void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d,
     q.bc2 = static_cast<T>(bc2);
     q.bc2_sqrt = static_cast<T>(bc2_sqrt);
   }
-  run_rule(b, steps, s.maximize, per_step);
+  return per_step;
 }
 
-template void adam_run<float>(const char*, const spec::AdamCore&, const spec::AdamDecay&, RuleBuffers<float>&);
-template void adam_run<double>(const char*, const spec::AdamCore&, const spec::AdamDecay&, RuleBuffers<double>&);
+template std::vector<AdamParams<float>> adam_per_step<float>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                             std::int64_t, std::int64_t);
+template std::vector<AdamParams<double>> adam_per_step<double>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                               std::int64_t, std::int64_t);
 
 }  // namespace detail
 
 template <class T>
 void step(const spec::Adam& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  detail::adam_run(spec::Adam::op, s, spec::decay_of(s), b);
+  detail::step_one(s, b);
 }
 
 template void step<float>(const spec::Adam&, RuleBuffers<float>&);
 template void step<double>(const spec::Adam&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Adam, float>>);
+template void step(std::span<RuleGroup<spec::Adam, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE
