@@ -11,6 +11,7 @@
 
 #include "rules/adadelta_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -43,6 +44,7 @@ struct AdadeltaKernel {
 };
 
 void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { RunRule<AdadeltaKernel<float>, float>(job); }
+void AdadeltaMixed(const MixedRuleJob<AdadeltaParams<float>>& job) { RunMixedRule<AdadeltaKernel<float>>(job); }
 void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) {
   RunRule<AdadeltaKernel<double>, double>(job);
 }
@@ -52,14 +54,17 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/adadelta.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdadeltaFloat);
 HWY_EXPORT(AdadeltaDouble);
+HWY_EXPORT(AdadeltaMixed);
 void run(const RuleJob<float, AdadeltaParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaFloat)(job); }
 void run(const RuleJob<double, AdadeltaParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaDouble)(job); }
+void run(const MixedRuleJob<AdadeltaParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -86,6 +91,7 @@ template <class T>
 void step(const spec::Adadelta& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Adadelta& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adadelta&, RuleBuffers<float>&);
 template void step<double>(const spec::Adadelta&, RuleBuffers<double>&);

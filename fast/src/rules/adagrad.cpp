@@ -13,6 +13,7 @@
 
 #include "rules/adagrad_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -50,6 +51,7 @@ struct AdagradKernel {
 };
 
 void AdagradFloat(const RuleJob<float, AdagradParams<float>>& job) { RunRule<AdagradKernel<float>, float>(job); }
+void AdagradMixed(const MixedRuleJob<AdagradParams<float>>& job) { RunMixedRule<AdagradKernel<float>>(job); }
 void AdagradDouble(const RuleJob<double, AdagradParams<double>>& job) { RunRule<AdagradKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -57,14 +59,17 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/adagrad.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdagradFloat);
 HWY_EXPORT(AdagradDouble);
+HWY_EXPORT(AdagradMixed);
 void run(const RuleJob<float, AdagradParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdagradFloat)(job); }
 void run(const RuleJob<double, AdagradParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdagradDouble)(job); }
+void run(const MixedRuleJob<AdagradParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdagradMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -95,6 +100,7 @@ template <class T>
 void step(const spec::Adagrad& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Adagrad& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adagrad&, RuleBuffers<float>&);
 template void step<double>(const spec::Adagrad&, RuleBuffers<double>&);

@@ -14,6 +14,7 @@
 
 #include "rules/adam_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -72,14 +73,24 @@ struct AdamKernel {
   }
 };
 
-template <class T, AdamDenom kDenom, AdamMax kMax>
-void AdamDecayed(const RuleJob<T, AdamParams<T>>& job) {
-  if (job.per_step[0].decay) RunRule<AdamKernel<T, kDenom, kMax, true>, T>(job);
-  else RunRule<AdamKernel<T, kDenom, kMax, false>, T>(job);
+/// RunRule, or RunMixedRule for a MixedRuleJob (T = float).
+template <class Kernel, class T, class Params>
+void RunAdam(const RuleJob<T, Params>& job) {
+  RunRule<Kernel, T>(job);
+}
+template <class Kernel, class T, class Params>
+void RunAdam(const MixedRuleJob<Params>& job) {
+  RunMixedRule<Kernel>(job);
 }
 
-template <class T, AdamDenom kDenom>
-void AdamMaxed(const RuleJob<T, AdamParams<T>>& job) {
+template <class T, AdamDenom kDenom, AdamMax kMax, class Job>
+void AdamDecayed(const Job& job) {
+  if (job.per_step[0].decay) RunAdam<AdamKernel<T, kDenom, kMax, true>, T>(job);
+  else RunAdam<AdamKernel<T, kDenom, kMax, false>, T>(job);
+}
+
+template <class T, AdamDenom kDenom, class Job>
+void AdamMaxed(const Job& job) {
   switch (job.per_step[0].max) {
     case AdamMax::none: return AdamDecayed<T, kDenom, AdamMax::none>(job);
     case AdamMax::v: return AdamDecayed<T, kDenom, AdamMax::v>(job);
@@ -89,8 +100,8 @@ void AdamMaxed(const RuleJob<T, AdamParams<T>>& job) {
   }
 }
 
-template <class T>
-void AdamRun(const RuleJob<T, AdamParams<T>>& job) {
+template <class T, class Job>
+void AdamRun(const Job& job) {
   switch (job.per_step[0].denom) {
     case AdamDenom::outside: return AdamMaxed<T, AdamDenom::outside>(job);
     case AdamDenom::outside_root: return AdamMaxed<T, AdamDenom::outside_root>(job);
@@ -99,8 +110,9 @@ void AdamRun(const RuleJob<T, AdamParams<T>>& job) {
   }
 }
 
-void AdamFloat(const RuleJob<float, AdamParams<float>>& job) { AdamRun(job); }
-void AdamDouble(const RuleJob<double, AdamParams<double>>& job) { AdamRun(job); }
+void AdamFloat(const RuleJob<float, AdamParams<float>>& job) { AdamRun<float>(job); }
+void AdamDouble(const RuleJob<double, AdamParams<double>>& job) { AdamRun<double>(job); }
+void AdamMixed(const MixedRuleJob<AdamParams<float>>& job) { AdamRun<float>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -110,13 +122,16 @@ HWY_AFTER_NAMESPACE();
 
 #include "gradref/fast/rules/adam.hpp"
 #include "rules/adam_traits.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdamFloat);
 HWY_EXPORT(AdamDouble);
+HWY_EXPORT(AdamMixed);
 void run(const RuleJob<float, AdamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamFloat)(job); }
 void run(const RuleJob<double, AdamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdamDouble)(job); }
+void run(const MixedRuleJob<AdamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamMixed)(job); }
 
 template <class T>
 std::vector<AdamParams<T>> adam_per_step(const spec::AdamCore& s, const spec::AdamDecay& d, std::int64_t step,
@@ -170,6 +185,7 @@ template <class T>
 void step(const spec::Adam& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Adam& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adam&, RuleBuffers<float>&);
 template void step<double>(const spec::Adam&, RuleBuffers<double>&);

@@ -6,6 +6,7 @@
 
 #include "gradref/fast/rules/rule_buffers.hpp"
 #include "gradref/spec/adam.hpp"
+#include "rules/mixed_rule_job.hpp"
 #include "rules/rule_job.hpp"
 
 namespace gradref::fast::detail {
@@ -41,5 +42,6 @@ extern template std::vector<AdamParams<double>> adam_per_step<double>(const spec
 /// The dispatched kernels (adam.cpp), for AdamW's translation unit too.
 void run(const RuleJob<float, AdamParams<float>>& job);
 void run(const RuleJob<double, AdamParams<double>>& job);
+void run(const MixedRuleJob<AdamParams<float>>& job);
 
 }  // namespace gradref::fast::detail

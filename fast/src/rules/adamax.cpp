@@ -11,6 +11,7 @@
 
 #include "rules/adamax_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -50,6 +51,7 @@ struct AdamaxKernel {
 };
 
 void AdamaxFloat(const RuleJob<float, AdamaxParams<float>>& job) { RunRule<AdamaxKernel<float>, float>(job); }
+void AdamaxMixed(const MixedRuleJob<AdamaxParams<float>>& job) { RunMixedRule<AdamaxKernel<float>>(job); }
 void AdamaxDouble(const RuleJob<double, AdamaxParams<double>>& job) { RunRule<AdamaxKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -59,14 +61,17 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/adamax.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdamaxFloat);
 HWY_EXPORT(AdamaxDouble);
+HWY_EXPORT(AdamaxMixed);
 void run(const RuleJob<float, AdamaxParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxFloat)(job); }
 void run(const RuleJob<double, AdamaxParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxDouble)(job); }
+void run(const MixedRuleJob<AdamaxParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -98,6 +103,7 @@ template <class T>
 void step(const spec::Adamax& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Adamax& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adamax&, RuleBuffers<float>&);
 template void step<double>(const spec::Adamax&, RuleBuffers<double>&);

@@ -2,6 +2,7 @@
 #include "gradref/fast/rules/adamw.hpp"
 
 #include "rules/adam_traits.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 
 namespace gradref::fast {
 
@@ -9,6 +10,7 @@ template <class T>
 void step(const spec::AdamW& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::AdamW& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::AdamW&, RuleBuffers<float>&);
 template void step<double>(const spec::AdamW&, RuleBuffers<double>&);

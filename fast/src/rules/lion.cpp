@@ -9,6 +9,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/lion_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -42,6 +43,7 @@ struct LionKernel {
 };
 
 void LionFloat(const RuleJob<float, LionParams<float>>& job) { RunRule<LionKernel<float>, float>(job); }
+void LionMixed(const MixedRuleJob<LionParams<float>>& job) { RunMixedRule<LionKernel<float>>(job); }
 void LionDouble(const RuleJob<double, LionParams<double>>& job) { RunRule<LionKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -49,14 +51,17 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/lion.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(LionFloat);
 HWY_EXPORT(LionDouble);
+HWY_EXPORT(LionMixed);
 void run(const RuleJob<float, LionParams<float>>& job) { HWY_DYNAMIC_DISPATCH(LionFloat)(job); }
 void run(const RuleJob<double, LionParams<double>>& job) { HWY_DYNAMIC_DISPATCH(LionDouble)(job); }
+void run(const MixedRuleJob<LionParams<float>>& job) { HWY_DYNAMIC_DISPATCH(LionMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -81,6 +86,7 @@ template <class T>
 void step(const spec::Lion& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Lion& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Lion&, RuleBuffers<float>&);
 template void step<double>(const spec::Lion&, RuleBuffers<double>&);

@@ -10,6 +10,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/nadam_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -48,6 +49,7 @@ struct NadamKernel {
 };
 
 void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { RunRule<NadamKernel<float>, float>(job); }
+void NadamMixed(const MixedRuleJob<NadamParams<float>>& job) { RunMixedRule<NadamKernel<float>>(job); }
 void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { RunRule<NadamKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -57,14 +59,17 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/nadam.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(NadamFloat);
 HWY_EXPORT(NadamDouble);
+HWY_EXPORT(NadamMixed);
 void run(const RuleJob<float, NadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(NadamFloat)(job); }
 void run(const RuleJob<double, NadamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(NadamDouble)(job); }
+void run(const MixedRuleJob<NadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(NadamMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -120,6 +125,7 @@ template <class T>
 void step(const spec::Nadam& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Nadam& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Nadam&, RuleBuffers<float>&);
 template void step<double>(const spec::Nadam&, RuleBuffers<double>&);

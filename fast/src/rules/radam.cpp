@@ -10,6 +10,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/radam_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -55,6 +56,7 @@ struct RadamKernel {
 };
 
 void RadamFloat(const RuleJob<float, RadamParams<float>>& job) { RunRule<RadamKernel<float>, float>(job); }
+void RadamMixed(const MixedRuleJob<RadamParams<float>>& job) { RunMixedRule<RadamKernel<float>>(job); }
 void RadamDouble(const RuleJob<double, RadamParams<double>>& job) { RunRule<RadamKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -64,14 +66,17 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/radam.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(RadamFloat);
 HWY_EXPORT(RadamDouble);
+HWY_EXPORT(RadamMixed);
 void run(const RuleJob<float, RadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RadamFloat)(job); }
 void run(const RuleJob<double, RadamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(RadamDouble)(job); }
+void run(const MixedRuleJob<RadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RadamMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -120,6 +125,7 @@ template <class T>
 void step(const spec::Radam& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Radam& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Radam&, RuleBuffers<float>&);
 template void step<double>(const spec::Radam&, RuleBuffers<double>&);

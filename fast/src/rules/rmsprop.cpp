@@ -15,6 +15,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/rmsprop_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -81,6 +82,7 @@ struct RmspropKernel {
 };
 
 void RmspropFloat(const RuleJob<float, RmspropParams<float>>& job) { RunRule<RmspropKernel<float>, float>(job); }
+void RmspropMixed(const MixedRuleJob<RmspropParams<float>>& job) { RunMixedRule<RmspropKernel<float>>(job); }
 void RmspropDouble(const RuleJob<double, RmspropParams<double>>& job) { RunRule<RmspropKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -90,14 +92,17 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/rmsprop.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(RmspropFloat);
 HWY_EXPORT(RmspropDouble);
+HWY_EXPORT(RmspropMixed);
 void run(const RuleJob<float, RmspropParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RmspropFloat)(job); }
 void run(const RuleJob<double, RmspropParams<double>>& job) { HWY_DYNAMIC_DISPATCH(RmspropDouble)(job); }
+void run(const MixedRuleJob<RmspropParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RmspropMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -134,6 +139,7 @@ template <class T>
 void step(const spec::Rmsprop& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Rmsprop& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Rmsprop&, RuleBuffers<float>&);
 template void step<double>(const spec::Rmsprop&, RuleBuffers<double>&);

@@ -11,6 +11,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/sgd_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -49,6 +50,7 @@ struct SgdKernel {
 };
 
 void SgdFloat(const RuleJob<float, SgdParams<float>>& job) { RunRule<SgdKernel<float>, float>(job); }
+void SgdMixed(const MixedRuleJob<SgdParams<float>>& job) { RunMixedRule<SgdKernel<float>>(job); }
 void SgdDouble(const RuleJob<double, SgdParams<double>>& job) { RunRule<SgdKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -56,14 +58,17 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/sgd.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(SgdFloat);
 HWY_EXPORT(SgdDouble);
+HWY_EXPORT(SgdMixed);
 void run(const RuleJob<float, SgdParams<float>>& job) { HWY_DYNAMIC_DISPATCH(SgdFloat)(job); }
 void run(const RuleJob<double, SgdParams<double>>& job) { HWY_DYNAMIC_DISPATCH(SgdDouble)(job); }
+void run(const MixedRuleJob<SgdParams<float>>& job) { HWY_DYNAMIC_DISPATCH(SgdMixed)(job); }
 }  // namespace detail
 
 namespace detail {
@@ -95,6 +100,7 @@ template <class T>
 void step(const spec::Sgd& s, RuleBuffers<T>& b) {
   detail::step_one(s, b);
 }
+void step(const spec::Sgd& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Sgd&, RuleBuffers<float>&);
 template void step<double>(const spec::Sgd&, RuleBuffers<double>&);
