@@ -17,7 +17,7 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::bench::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The grains of the rule loop (fast/src/rules/elementwise_rule-inl.h, kRuleGrain) and
+// The grains of the rule loop (fast/src/rules/rule_job.hpp, kRuleGrain) and
 // of fast/src/losses/cross_entropy.cpp (kGrainElements).
 constexpr std::int64_t kRuleGrain = 1 << 15;
 constexpr std::int64_t kCrossEntropyGrainElements = 1 << 15;
