@@ -30,18 +30,19 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
               static_cast<blasint>(lda), b, static_cast<blasint>(ldb), 0.0, c, static_cast<blasint>(ldc));
 }
 
-/// Calls block(begin, end) on the fixed blocks of gemm_block_rows rows covering
+/// Calls block(begin, end) on the fixed blocks of gemm_block_rows(rows) rows covering
 /// [0, rows), in parallel when there is enough work (`work_per_row` multiply-adds).
 void for_each_block(std::int64_t rows, std::int64_t work_per_row,
                     const std::function<void(std::int64_t, std::int64_t)>& block) {
   single_threaded_blas();
-  const std::int64_t blocks = (rows + gemm_block_rows - 1) / gemm_block_rows;
-  const std::int64_t per_block = std::max<std::int64_t>(1, gemm_block_rows * work_per_row);
+  const std::int64_t block_rows = gemm_block_rows(rows);
+  const std::int64_t blocks = (rows + block_rows - 1) / block_rows;
+  const std::int64_t per_block = std::max<std::int64_t>(1, block_rows * work_per_row);
   const std::int64_t grain = std::max<std::int64_t>(1, (std::int64_t{1} << 18) / per_block);
   parallel_for(blocks, grain, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t k = first; k < last; ++k) {
-      const std::int64_t begin = k * gemm_block_rows;
-      block(begin, std::min(rows, begin + gemm_block_rows));
+      const std::int64_t begin = k * block_rows;
+      block(begin, std::min(rows, begin + block_rows));
     }
   });
 }
