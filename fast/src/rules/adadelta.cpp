@@ -16,9 +16,14 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <class T>
+/// Weight decay as the kernel applies it: a template parameter, so that the common
+/// case (none) carries no per-element branch.
+enum class AdadeltaDecay { none, coupled, decoupled };
+
+template <class T, AdadeltaDecay kDecay, bool kLrNone>
 struct AdadeltaKernel {
   using Params = AdadeltaParams<T>;
+  static constexpr int kArrays = 3;  // param, v, u
   template <class D>
   struct Consts {
     hn::Vec<D> lr, rho, c, eps, wd, lr_wd;
@@ -29,23 +34,37 @@ struct AdadeltaKernel {
             hn::Set(d, p.lr_wd)};
   }
   template <class D>
-  static void update(D, const Consts<D>& c, const Params& p, hn::Vec<D>* x, hn::Vec<D> g) {
+  static void update(D, const Consts<D>& c, const Params&, hn::Vec<D>* x, hn::Vec<D> g) {
     using V = hn::Vec<D>;
     V theta = x[0];
-    if (p.decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
-    if (p.coupled) g = hn::MulAdd(c.wd, theta, g);
+    if constexpr (kDecay == AdadeltaDecay::decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
+    if constexpr (kDecay == AdadeltaDecay::coupled) g = hn::MulAdd(c.wd, theta, g);
     const V v = hn::MulAdd(c.rho, x[1], hn::Mul(hn::Mul(c.c, g), g));
     const V delta = hn::Mul(hn::Div(hn::Sqrt(hn::Add(x[2], c.eps)), hn::Sqrt(hn::Add(v, c.eps))), g);
     x[1] = v;
     x[2] = hn::MulAdd(c.rho, x[2], hn::Mul(hn::Mul(c.c, delta), delta));
-    x[0] = p.lr_none ? hn::Add(theta, delta) : hn::NegMulAdd(c.lr, delta, theta);
+    if constexpr (kLrNone) x[0] = hn::Add(theta, delta);
+    else x[0] = hn::NegMulAdd(c.lr, delta, theta);
   }
 };
 
-void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { RunRule<AdadeltaKernel<float>, float>(job); }
-void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) {
-  RunRule<AdadeltaKernel<double>, double>(job);
+template <class T, AdadeltaDecay kDecay>
+void AdadeltaDecayed(const RuleJob<T, AdadeltaParams<T>>& job) {
+  if (job.per_step[0].lr_none) RunRule<AdadeltaKernel<T, kDecay, true>, T>(job);
+  else RunRule<AdadeltaKernel<T, kDecay, false>, T>(job);
 }
+
+/// The flags are the same in every step of a call (they come from the spec).
+template <class T>
+void AdadeltaRun(const RuleJob<T, AdadeltaParams<T>>& job) {
+  const AdadeltaParams<T>& p = job.per_step[0];
+  if (p.coupled) AdadeltaDecayed<T, AdadeltaDecay::coupled>(job);
+  else if (p.decoupled) AdadeltaDecayed<T, AdadeltaDecay::decoupled>(job);
+  else AdadeltaDecayed<T, AdadeltaDecay::none>(job);
+}
+
+void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { AdadeltaRun(job); }
+void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) { AdadeltaRun(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -16,9 +16,14 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <class T>
+/// Weight decay as the kernel applies it: a template parameter, so that the common
+/// case (none) carries no per-element branch.
+enum class NadamDecay { none, coupled, decoupled };
+
+template <class T, NadamDecay kDecay, bool kEpsRoot>
 struct NadamKernel {
   using Params = NadamParams<T>;
+  static constexpr int kArrays = 3;  // param, m, v
   template <class D>
   struct Consts {
     hn::Vec<D> beta1, c1, beta2, c2, wd, lr_wd, bc2, eps, eps_root, coef_g, coef_m;
@@ -30,14 +35,14 @@ struct NadamKernel {
             hn::Set(d, p.eps_root), hn::Set(d, p.coef_g), hn::Set(d, p.coef_m)};
   }
   template <class D>
-  static void update(D, const Consts<D>& c, const Params& p, hn::Vec<D>* x, hn::Vec<D> g) {
+  static void update(D, const Consts<D>& c, const Params&, hn::Vec<D>* x, hn::Vec<D> g) {
     hn::Vec<D> theta = x[0];
-    if (p.decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
-    if (p.coupled) g = hn::MulAdd(c.wd, theta, g);
+    if constexpr (kDecay == NadamDecay::decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
+    if constexpr (kDecay == NadamDecay::coupled) g = hn::MulAdd(c.wd, theta, g);
     const hn::Vec<D> m = hn::MulAdd(c.beta1, x[1], hn::Mul(c.c1, g));
     const hn::Vec<D> v = hn::MulAdd(c.beta2, x[2], hn::Mul(hn::Mul(c.c2, g), g));
     hn::Vec<D> v_hat = hn::Div(v, c.bc2);
-    if (p.eps_root_used) v_hat = hn::Add(v_hat, c.eps_root);
+    if constexpr (kEpsRoot) v_hat = hn::Add(v_hat, c.eps_root);
     const hn::Vec<D> denom = hn::Add(hn::Sqrt(v_hat), c.eps);
     theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_g, g), denom));
     theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_m, m), denom));
@@ -47,8 +52,23 @@ struct NadamKernel {
   }
 };
 
-void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { RunRule<NadamKernel<float>, float>(job); }
-void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { RunRule<NadamKernel<double>, double>(job); }
+template <class T, NadamDecay kDecay>
+void NadamDecayed(const RuleJob<T, NadamParams<T>>& job) {
+  if (job.per_step[0].eps_root_used) RunRule<NadamKernel<T, kDecay, true>, T>(job);
+  else RunRule<NadamKernel<T, kDecay, false>, T>(job);
+}
+
+/// The flags are the same in every step of a call (they come from the spec).
+template <class T>
+void NadamRun(const RuleJob<T, NadamParams<T>>& job) {
+  const NadamParams<T>& p = job.per_step[0];
+  if (p.coupled) NadamDecayed<T, NadamDecay::coupled>(job);
+  else if (p.decoupled) NadamDecayed<T, NadamDecay::decoupled>(job);
+  else NadamDecayed<T, NadamDecay::none>(job);
+}
+
+void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { NadamRun(job); }
+void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { NadamRun(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
