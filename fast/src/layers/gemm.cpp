@@ -35,7 +35,10 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
 void for_each_block(std::int64_t rows, std::int64_t work_per_row,
                     const std::function<void(std::int64_t, std::int64_t)>& block) {
   single_threaded_blas();
-  const std::int64_t block_rows = gemm_block_rows(rows);
+  // Under a grain limit (the determinism property), blocks of 3 rows: small test
+  // batches then span several blocks, and threads, too.
+  const std::int64_t block_rows = active_grain_limit() > 0 ? std::min<std::int64_t>(3, gemm_block_rows(rows))
+                                                           : gemm_block_rows(rows);
   const std::int64_t blocks = (rows + block_rows - 1) / block_rows;
   const std::int64_t per_block = std::max<std::int64_t>(1, block_rows * work_per_row);
   const std::int64_t grain = std::max<std::int64_t>(1, (std::int64_t{1} << 18) / per_block);
