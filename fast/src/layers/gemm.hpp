@@ -1,9 +1,9 @@
 #pragma once
 // The matrix products of dense and mlp through OpenBLAS (cblas_sgemm/dgemm), split
-// into fixed blocks so that results never depend on the thread count: OpenBLAS runs
-// on one thread (set once, process-wide), gradref's parallel_for hands out blocks,
-// and a block is always the same gemm call on the same rows whichever thread runs
-// it. The BLAS sums each dot product in an order of its own (with FMA or not); the
+// into fixed blocks (of rows or of columns, gemm.cpp) so that results never depend
+// on the thread count: OpenBLAS runs on one thread (set once, process-wide),
+// gradref's parallel_for hands out blocks, and a block is always the same gemm call
+// on the same rows or columns whichever thread runs it. The BLAS sums each dot product in an order of its own (with FMA or not); the
 // error model bounds any order (sum_depth n - 1, reference/layers/affine_impl.hpp).
 #include <cstdint>
 #include <functional>
@@ -12,16 +12,15 @@
 
 namespace gradref::fast::detail {
 
-/// Rows of a batch (or of a weight gradient) per gemm call: the largest of 256, 128
-/// and 64 that still leaves two blocks, so that two threads share any product of 128
-/// rows or more. A function of the shape alone, never of the thread count. Large
-/// blocks matter: every call repacks the whole other operand (the weights, or the
-/// batch for a weight gradient), and at 64 rows that repacking cost OpenBLAS about
-/// a quarter of its rate on batch 256, widths 1024-4096-1024 (0.7 of one whole
-/// sgemm per product on one core, 0.9-1.0 with 128/256-row blocks).
+/// Rows (or columns) of a product per gemm call: the largest of 1024, 512, 256 and 128
+/// that still leaves four blocks, else two, else 64. A function of the shape alone,
+/// never of the thread count. Large blocks matter: every call repacks the other
+/// operand, and with 64-row blocks over batch 256, widths 1024-4096-1024, OpenBLAS
+/// kept 0.7 of one whole sgemm's rate per product on one core.
 constexpr std::int64_t gemm_block_rows(std::int64_t rows) {
-  for (const std::int64_t block : {std::int64_t{256}, std::int64_t{128}})
-    if (rows >= 2 * block) return block;
+  for (const std::int64_t blocks : {4, 2})
+    for (const std::int64_t block : {1024, 512, 256, 128})
+      if (rows >= blocks * block) return block;
   return 64;
 }
 
