@@ -24,14 +24,16 @@ constexpr std::int64_t gemm_block_rows(std::int64_t rows) {
   return 64;
 }
 
-/// Called on rows [begin, end) of a product right after the block's gemm, while they are in cache.
+/// Called on rows [begin, end) of a product once they are complete: right after a
+/// block's gemm (still in cache) when the product is split by rows, else in one pass
+/// over the rows after every block.
 using RowsDone = std::function<void(std::int64_t begin, std::int64_t end)>;
 
-/// s = x W^T ([N, out]) for x [N, in] and W in `layout`; `done` runs on each block of rows.
+/// s = x W^T ([N, out]) for x [N, in] and W in `layout`; `done` runs on every row.
 template <class T>
 void product_x_wt(const T* x, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* s,
                   const RowsDone& done);
-/// gx = g W ([N, in]) for g [N, out]; `done` runs on each block of rows.
+/// gx = g W ([N, in]) for g [N, out]; `done` runs on every row.
 template <class T>
 void product_g_w(const T* g, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* gx,
                  const RowsDone& done);
