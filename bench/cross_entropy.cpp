@@ -1,13 +1,18 @@
 // Fast softmax cross-entropy (forward + gradient, mean reduction, class-index
 // targets), float32, at the shapes of sizes.hpp, each timed alternately with its
-// floor (against_floor.hpp). The kernel works out of place (logits in, gradient out),
-// so the floor is a row-parallel copy: one read of the logits and one write of the
-// gradient per element, 2 * 4 bytes counted for both (a write also reads its line
-// first unless the store streams, which the floor's stores do not: on DRAM that is
-// the "2 reads + 1 write", identical for kernel and floor).
-// The kernel itself reads each row three times (max, exp, gradient pass) and keeps
-// exp values in the gradient row; for rows that fit in L2 only the first touch goes
-// to memory. of_floor is therefore its distance from the copy, passes and exp included.
+// floor (against_floor.hpp):
+//  - cross_entropy: out of place (logits in, gradient out). The floor is a copy: one
+//    read of the logits and one write of the gradient per element, 2 * 4 bytes counted
+//    for both (a write also reads its line first unless the store streams, which the
+//    floor's stores do not: on DRAM that is the "2 reads + 1 write", identical
+//    for kernel and floor).
+//  - cross_entropy_in_place: the gradient overwrites the logits. The floor reads and
+//    writes the same buffer: 1 read + 1 write per element, 2 * 4 bytes counted. After
+//    the first call the logits are the previous call's gradient; the kernel's work
+//    does not depend on the values (branch-free exp, every row finite).
+// The kernel reads each block of 1024 logits three times while it is in L1 (max,
+// first max, exp) and the row's stored exps once more (the gradient pass, from L2
+// for vocabulary-sized rows): of_floor is its distance from the copy, exps included.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -48,12 +53,30 @@ void cross_entropy_against_floor(benchmark::State& state, const LogitsShape& s) 
       [&] { cross_entropy_floor(in.logits.view(), s.rows, s.classes, grad.span()); });
 }
 
+void cross_entropy_in_place_against_floor(benchmark::State& state, const LogitsShape& s) {
+  LogitsAndTargets in(s);
+  std::vector<float> loss(1);
+  const spec::CrossEntropy spec;
+  const std::span<float> logits = in.logits.span();
+  const fast::CrossEntropyInputs<float> inputs{logits, {s.rows, s.classes}, in.target, {}, {s.rows}, {}, false};
+  const fast::CrossEntropyOutputs<float> outputs{loss, logits, {}};
+  const std::int64_t elements = s.rows * s.classes;
+  against_floor(
+      state, Work{elements, 2 * elements * static_cast<std::int64_t>(sizeof(float)), 0},
+      [&] { fast::cross_entropy<float>(spec, inputs, outputs); }, [&] { cross_entropy_in_place_floor(logits); });
+}
+
 [[maybe_unused]] const bool registered = [] {
-  for (const LogitsShape& s : kCrossEntropyShapes)
+  for (const LogitsShape& s : kCrossEntropyShapes) {
     benchmark::RegisterBenchmark(logits_name("f32", "fast", s).c_str(),
                                  [s](benchmark::State& state) { cross_entropy_against_floor(state, s); })
         ->UseManualTime()
         ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(logits_name("f32", "fast", s, "cross_entropy_in_place").c_str(),
+                                 [s](benchmark::State& state) { cross_entropy_in_place_against_floor(state, s); })
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
   return true;
 }();
 

@@ -17,7 +17,7 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::bench::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The grains of the rule loop (fast/src/rules/elementwise_rule-inl.h, kRuleGrain) and
+// The grains of the rule loop (fast/src/rules/rule_job.hpp, kRuleGrain) and
 // of fast/src/losses/cross_entropy.cpp (kGrainElements).
 constexpr std::int64_t kRuleGrain = 1 << 15;
 constexpr std::int64_t kCrossEntropyGrainElements = 1 << 15;
@@ -70,15 +70,23 @@ void RuleFloorDouble(double* const* updated, int count, const double* grad, std:
 }
 
 void CrossEntropyFloor(const float* logits, std::int64_t rows, std::int64_t classes, float* grad) {
-  const std::int64_t grain = std::max<std::int64_t>(1, kCrossEntropyGrainElements / classes);
-  fast::parallel_for(rows, grain, [=](std::int64_t begin, std::int64_t end) {
+  fast::parallel_for(rows * classes, kCrossEntropyGrainElements, [=](std::int64_t begin, std::int64_t end) {
     const hn::ScalableTag<float> d;
-    const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d)), count = (end - begin) * classes;
-    const float* in = logits + begin * classes;
-    float* out = grad + begin * classes;
-    std::int64_t i = 0;
-    for (; i + lanes <= count; i += lanes) hn::StoreU(hn::LoadU(d, in + i), d, out + i);
-    for (; i < count; ++i) out[i] = in[i];
+    const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
+    std::int64_t i = begin;
+    for (; i + lanes <= end; i += lanes) hn::StoreU(hn::LoadU(d, logits + i), d, grad + i);
+    for (; i < end; ++i) grad[i] = logits[i];
+  });
+}
+
+void CrossEntropyInPlaceFloor(float* logits, std::int64_t n, float zero) {
+  fast::parallel_for(n, kCrossEntropyGrainElements, [=](std::int64_t begin, std::int64_t end) {
+    const hn::ScalableTag<float> d;
+    const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(d));
+    const auto z = hn::Set(d, zero);
+    std::int64_t i = begin;
+    for (; i + lanes <= end; i += lanes) hn::StoreU(hn::Or(hn::LoadU(d, logits + i), z), d, logits + i);
+    for (; i < end; ++i) logits[i] = logits[i] + zero;
   });
 }
 
@@ -96,6 +104,7 @@ namespace gradref::bench {
 HWY_EXPORT(RuleFloorFloat);
 HWY_EXPORT(RuleFloorDouble);
 HWY_EXPORT(CrossEntropyFloor);
+HWY_EXPORT(CrossEntropyInPlaceFloor);
 
 namespace {
 // Read at run time: the compiler cannot fold g & zero away, so the floor must load
@@ -121,6 +130,11 @@ template void rule_floor<double>(std::span<double* const>, const double*, std::i
 void cross_entropy_floor(std::span<const float> logits, std::int64_t rows, std::int64_t classes,
                          std::span<float> grad_logits) {
   HWY_DYNAMIC_DISPATCH(CrossEntropyFloor)(logits.data(), rows, classes, grad_logits.data());
+}
+
+void cross_entropy_in_place_floor(std::span<float> logits) {
+  HWY_DYNAMIC_DISPATCH(CrossEntropyInPlaceFloor)(logits.data(), static_cast<std::int64_t>(logits.size()),
+                                                 static_cast<float>(opaque_zero));
 }
 
 std::string machine_label() {

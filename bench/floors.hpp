@@ -24,10 +24,14 @@ extern template void rule_floor<float>(std::span<float* const>, const float*, st
 extern template void rule_floor<double>(std::span<double* const>, const double*, std::int64_t);
 
 /// The least any softmax cross-entropy forward + backward can move out of place: one
-/// read of the logits and one write of their gradient (a row-parallel copy with the
-/// kernel's row grain).
+/// read of the logits and one write of their gradient (a copy of rows * classes
+/// elements split evenly over the threads, whatever the number of rows).
 void cross_entropy_floor(std::span<const float> logits, std::int64_t rows, std::int64_t classes,
                          std::span<float> grad_logits);
+
+/// The same in place (the gradient overwrites the logits): one read and one write of
+/// the same buffer, the values written those read (x | 0, the 0 opaque to the compiler).
+void cross_entropy_in_place_floor(std::span<float> logits);
 
 /// Names the SIMD target and thread count the kernels run with, for benchmark labels.
 std::string machine_label();

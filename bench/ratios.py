@@ -29,6 +29,9 @@ RULES_WITH_TORCH_TARGET = ("adam", "adamw", "rmsprop", "adagrad")
 CE_FLOOR_TARGET = 0.80
 CE_TORCH_TARGET = 10.0
 MLP_FLOOR_TARGET = 0.85
+# Softmax cross-entropy out of place and in place; the in-place kernel's peers are
+# the out-of-place ones (libtorch and the scalar loop have no in-place form).
+CE_OPS = ("cross_entropy", "cross_entropy_in_place")
 
 
 def strip_timing(name):
@@ -98,6 +101,8 @@ def fmt_time(seconds):
 
 
 def speedup(results, op, dtype, peer, size, fast_seconds):
+    if op in CE_OPS:
+        op = "cross_entropy"
     r = results.get(f"{op}/{dtype}/{peer}/{size}")
     return None if r is None else r["seconds"] / fast_seconds
 
@@ -157,7 +162,7 @@ def at_floor(speedup_now, of_floor):
 
 def targets(results):
     lines = []
-    rules = [t for t in fast_rows(results) if t[0] not in ("cross_entropy", "mlp")]
+    rules = [t for t in fast_rows(results) if t[0] not in CE_OPS + ("mlp",)]
     for dtype in ("f32", "f64"):
         mine = [t for t in rules if t[1] == dtype]
         if not mine:
@@ -171,7 +176,7 @@ def targets(results):
                 line += (f"; vs torch {fmt_ratio(s, 1)}x (target {RULE_TORCH_TARGET:.0f}x): "
                          + ("not measured" if s is None else verdict(s >= RULE_TORCH_TARGET) + at_floor(s, f)))
             lines.append(line)
-    for op, dtype, size, r in fast_rows(results, {"cross_entropy"}):
+    for op, dtype, size, r in fast_rows(results, set(CE_OPS)):
         f = r.get("of_floor")
         s = speedup(results, op, dtype, "torch", size, r["seconds"])
         lines.append(f"- {op} {dtype} {size}: of floor {fmt_ratio(f)} (target {CE_FLOOR_TARGET}): "
@@ -205,11 +210,11 @@ def main(argv):
         print(compare(results, load([args.baseline])))
         return 0
     rules = fast_rows(results)
-    rule_rows = [t for t in rules if t[0] not in ("cross_entropy", "mlp")]
+    rule_rows = [t for t in rules if t[0] not in CE_OPS + ("mlp",)]
     print("### Update rules (one step)\n")
     print(table(results, rule_rows, ["scalar", "torch"]))
     print("\n### Softmax cross-entropy (forward + backward, mean)\n")
-    print(table(results, fast_rows(results, {"cross_entropy"}), ["scalar", "torch"]))
+    print(table(results, fast_rows(results, set(CE_OPS)), ["scalar", "torch"]))
     print("\n### MLP (forward + backward)\n")
     print(mlp_table(fast_rows(results, {"mlp"})))
     print("\n### Targets\n")

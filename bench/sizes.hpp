@@ -29,9 +29,9 @@ inline std::string rule_name(const std::string& rule, const char* dtype, const c
   return rule + "/" + dtype + "/" + impl + "/2^" + std::to_string(log2);
 }
 
-inline std::string logits_name(const char* dtype, const char* impl, const LogitsShape& s) {
-  return std::string("cross_entropy/") + dtype + "/" + impl + "/" + std::to_string(s.rows) + "x" +
-         std::to_string(s.classes);
+inline std::string logits_name(const char* dtype, const char* impl, const LogitsShape& s,
+                               const char* op = "cross_entropy") {
+  return std::string(op) + "/" + dtype + "/" + impl + "/" + std::to_string(s.rows) + "x" + std::to_string(s.classes);
 }
 
 }  // namespace gradref::bench

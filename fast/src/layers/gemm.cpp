@@ -3,9 +3,12 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
+#include <string>
 
 #include "gradref/fast/threads.hpp"
+#include "gradref/spec/errors.hpp"
 
 namespace gradref::fast::detail {
 namespace {
@@ -16,18 +19,26 @@ void single_threaded_blas() {
   std::call_once(once, [] { openblas_set_num_threads(1); });
 }
 
+/// A matrix dimension as OpenBLAS's blasint (32-bit in Debian's build): refused,
+/// not truncated, when it does not fit. Element counts past 2^31 are fine; only a
+/// single dimension (a width, or a batch in the weight gradient) that large is not.
+blasint blas_dim(std::int64_t x) {
+  if (x > std::numeric_limits<blasint>::max())
+    throw InvalidInput("dense", "matrix dimension", std::to_string(x),
+                       "at most " + std::to_string(std::numeric_limits<blasint>::max()) + " (OpenBLAS's blasint)");
+  return static_cast<blasint>(x);
+}
+
 /// C = op(A) op(B), C [m, n], op(A) [m, k], op(B) [k, n], row-major.
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
           std::int64_t lda, const float* b, std::int64_t ldb, float* c, std::int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
-              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), 0.0f, c, static_cast<blasint>(ldc));
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, blas_dim(m),
+              blas_dim(n), blas_dim(k), 1.0f, a, blas_dim(lda), b, blas_dim(ldb), 0.0f, c, blas_dim(ldc));
 }
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, const double* a,
           std::int64_t lda, const double* b, std::int64_t ldb, double* c, std::int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0, a,
-              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), 0.0, c, static_cast<blasint>(ldc));
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, blas_dim(m),
+              blas_dim(n), blas_dim(k), 1.0, a, blas_dim(lda), b, blas_dim(ldb), 0.0, c, blas_dim(ldc));
 }
 
 /// C = op(A) op(B) by fixed blocks of C's rows or of its columns, in parallel; then

@@ -11,6 +11,7 @@
 
 #include "rules/adadelta_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -48,59 +49,83 @@ struct AdadeltaKernel {
   }
 };
 
-template <class T, AdadeltaDecay kDecay>
-void AdadeltaDecayed(const RuleJob<T, AdadeltaParams<T>>& job) {
-  if (job.per_step[0].lr_none) RunRule<AdadeltaKernel<T, kDecay, true>, T>(job);
-  else RunRule<AdadeltaKernel<T, kDecay, false>, T>(job);
+/// RunRule, or RunMixedRule for a MixedRuleJob (T = float).
+template <class Kernel, class T, class Params>
+void RunAdadelta(const RuleJob<T, Params>& job) {
+  RunRule<Kernel, T>(job);
+}
+template <class Kernel, class T, class Params>
+void RunAdadelta(const MixedRuleJob<Params>& job) {
+  RunMixedRule<Kernel>(job);
+}
+
+template <class T, AdadeltaDecay kDecay, class Job>
+void AdadeltaDecayed(const Job& job) {
+  if (job.per_step[0].lr_none) RunAdadelta<AdadeltaKernel<T, kDecay, true>, T>(job);
+  else RunAdadelta<AdadeltaKernel<T, kDecay, false>, T>(job);
 }
 
 /// The flags are the same in every step of a call (they come from the spec).
-template <class T>
-void AdadeltaRun(const RuleJob<T, AdadeltaParams<T>>& job) {
-  const AdadeltaParams<T>& p = job.per_step[0];
+template <class T, class Job>
+void AdadeltaRun(const Job& job) {
+  const auto& p = job.per_step[0];
   if (p.coupled) AdadeltaDecayed<T, AdadeltaDecay::coupled>(job);
   else if (p.decoupled) AdadeltaDecayed<T, AdadeltaDecay::decoupled>(job);
   else AdadeltaDecayed<T, AdadeltaDecay::none>(job);
 }
 
-void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { AdadeltaRun(job); }
-void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) { AdadeltaRun(job); }
+void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { AdadeltaRun<float>(job); }
+void AdadeltaMixed(const MixedRuleJob<AdadeltaParams<float>>& job) { AdadeltaRun<float>(job); }
+void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) { AdadeltaRun<double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/adadelta.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdadeltaFloat);
 HWY_EXPORT(AdadeltaDouble);
+HWY_EXPORT(AdadeltaMixed);
 void run(const RuleJob<float, AdadeltaParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaFloat)(job); }
 void run(const RuleJob<double, AdadeltaParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaDouble)(job); }
+void run(const MixedRuleJob<AdadeltaParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdadeltaMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Adadelta> {
+  template <class T>
+  static std::vector<AdadeltaParams<T>> per_step(const spec::Adadelta& s, RuleBuffers<T>&, std::int64_t steps) {
+    AdadeltaParams<T> p{};
+    p.lr = static_cast<T>(s.lr);
+    p.rho = static_cast<T>(s.rho);
+    p.c = static_cast<T>(1.0 - s.rho);
+    p.eps = static_cast<T>(s.eps);
+    p.wd = static_cast<T>(s.weight_decay);
+    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+    p.lr_none = s.lr_none;
+    return std::vector<AdadeltaParams<T>>(static_cast<std::size_t>(steps), p);
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Adadelta& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Adadelta::op, spec::slots(s), b);
-  detail::AdadeltaParams<T> p{};
-  p.lr = static_cast<T>(s.lr);
-  p.rho = static_cast<T>(s.rho);
-  p.c = static_cast<T>(1.0 - s.rho);
-  p.eps = static_cast<T>(s.eps);
-  p.wd = static_cast<T>(s.weight_decay);
-  p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-  p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-  p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-  p.lr_none = s.lr_none;
-  const std::vector<detail::AdadeltaParams<T>> per_step(static_cast<std::size_t>(steps), p);
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Adadelta& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adadelta&, RuleBuffers<float>&);
 template void step<double>(const spec::Adadelta&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Adadelta, float>>);
+template void step(std::span<RuleGroup<spec::Adadelta, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

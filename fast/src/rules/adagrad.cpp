@@ -13,6 +13,7 @@
 
 #include "rules/adagrad_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -50,6 +51,7 @@ struct AdagradKernel {
 };
 
 void AdagradFloat(const RuleJob<float, AdagradParams<float>>& job) { RunRule<AdagradKernel<float>, float>(job); }
+void AdagradMixed(const MixedRuleJob<AdagradParams<float>>& job) { RunMixedRule<AdagradKernel<float>>(job); }
 void AdagradDouble(const RuleJob<double, AdagradParams<double>>& job) { RunRule<AdagradKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -57,39 +59,53 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/adagrad.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdagradFloat);
 HWY_EXPORT(AdagradDouble);
+HWY_EXPORT(AdagradMixed);
 void run(const RuleJob<float, AdagradParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdagradFloat)(job); }
 void run(const RuleJob<double, AdagradParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdagradDouble)(job); }
+void run(const MixedRuleJob<AdagradParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdagradMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Adagrad> {
+  template <class T>
+  static std::vector<AdagradParams<T>> per_step(const spec::Adagrad& s, RuleBuffers<T>& b, std::int64_t steps) {
+    std::vector<AdagradParams<T>> per_step(static_cast<std::size_t>(steps));
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const double t = static_cast<double>(b.step + k + 1);
+      const double clr = s.lr / (1.0 + (t - 1.0) * s.lr_decay);
+      AdagradParams<T>& p = per_step[static_cast<std::size_t>(k)];
+      p.clr = static_cast<T>(clr);
+      p.clr_wd = static_cast<T>(clr * s.weight_decay);
+      p.wd = static_cast<T>(s.weight_decay);
+      p.eps = static_cast<T>(s.eps);
+      p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+      p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+      p.outside = s.eps_placement == spec::RootEps::outside;
+      p.zero_guard = s.zero_guard;
+    }
+    return per_step;
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Adagrad& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Adagrad::op, spec::slots(s), b);
-  std::vector<detail::AdagradParams<T>> per_step(static_cast<std::size_t>(steps));
-  for (std::int64_t k = 0; k < steps; ++k) {
-    const double t = static_cast<double>(b.step + k + 1);
-    const double clr = s.lr / (1.0 + (t - 1.0) * s.lr_decay);
-    detail::AdagradParams<T>& p = per_step[static_cast<std::size_t>(k)];
-    p.clr = static_cast<T>(clr);
-    p.clr_wd = static_cast<T>(clr * s.weight_decay);
-    p.wd = static_cast<T>(s.weight_decay);
-    p.eps = static_cast<T>(s.eps);
-    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-    p.outside = s.eps_placement == spec::RootEps::outside;
-    p.zero_guard = s.zero_guard;
-  }
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Adagrad& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adagrad&, RuleBuffers<float>&);
 template void step<double>(const spec::Adagrad&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Adagrad, float>>);
+template void step(std::span<RuleGroup<spec::Adagrad, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

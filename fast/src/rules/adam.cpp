@@ -14,6 +14,7 @@
 
 #include "rules/adam_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -72,14 +73,24 @@ struct AdamKernel {
   }
 };
 
-template <class T, AdamDenom kDenom, AdamMax kMax>
-void AdamDecayed(const RuleJob<T, AdamParams<T>>& job) {
-  if (job.per_step[0].decay) RunRule<AdamKernel<T, kDenom, kMax, true>, T>(job);
-  else RunRule<AdamKernel<T, kDenom, kMax, false>, T>(job);
+/// RunRule, or RunMixedRule for a MixedRuleJob (T = float).
+template <class Kernel, class T, class Params>
+void RunAdam(const RuleJob<T, Params>& job) {
+  RunRule<Kernel, T>(job);
+}
+template <class Kernel, class T, class Params>
+void RunAdam(const MixedRuleJob<Params>& job) {
+  RunMixedRule<Kernel>(job);
 }
 
-template <class T, AdamDenom kDenom>
-void AdamMaxed(const RuleJob<T, AdamParams<T>>& job) {
+template <class T, AdamDenom kDenom, AdamMax kMax, class Job>
+void AdamDecayed(const Job& job) {
+  if (job.per_step[0].decay) RunAdam<AdamKernel<T, kDenom, kMax, true>, T>(job);
+  else RunAdam<AdamKernel<T, kDenom, kMax, false>, T>(job);
+}
+
+template <class T, AdamDenom kDenom, class Job>
+void AdamMaxed(const Job& job) {
   switch (job.per_step[0].max) {
     case AdamMax::none: return AdamDecayed<T, kDenom, AdamMax::none>(job);
     case AdamMax::v: return AdamDecayed<T, kDenom, AdamMax::v>(job);
@@ -89,8 +100,8 @@ void AdamMaxed(const RuleJob<T, AdamParams<T>>& job) {
   }
 }
 
-template <class T>
-void AdamRun(const RuleJob<T, AdamParams<T>>& job) {
+template <class T, class Job>
+void AdamRun(const Job& job) {
   switch (job.per_step[0].denom) {
     case AdamDenom::outside: return AdamMaxed<T, AdamDenom::outside>(job);
     case AdamDenom::outside_root: return AdamMaxed<T, AdamDenom::outside_root>(job);
@@ -99,8 +110,9 @@ void AdamRun(const RuleJob<T, AdamParams<T>>& job) {
   }
 }
 
-void AdamFloat(const RuleJob<float, AdamParams<float>>& job) { AdamRun(job); }
-void AdamDouble(const RuleJob<double, AdamParams<double>>& job) { AdamRun(job); }
+void AdamFloat(const RuleJob<float, AdamParams<float>>& job) { AdamRun<float>(job); }
+void AdamDouble(const RuleJob<double, AdamParams<double>>& job) { AdamRun<double>(job); }
+void AdamMixed(const MixedRuleJob<AdamParams<float>>& job) { AdamRun<float>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -109,19 +121,22 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/adam.hpp"
-#include "rules/rule_dispatch.hpp"
+#include "rules/adam_traits.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdamFloat);
 HWY_EXPORT(AdamDouble);
+HWY_EXPORT(AdamMixed);
 void run(const RuleJob<float, AdamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamFloat)(job); }
 void run(const RuleJob<double, AdamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdamDouble)(job); }
+void run(const MixedRuleJob<AdamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamMixed)(job); }
 
 template <class T>
-void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d, RuleBuffers<T>& b) {
+std::vector<AdamParams<T>> adam_per_step(const spec::AdamCore& s, const spec::AdamDecay& d, std::int64_t step,
+                                         std::int64_t steps) {
   using spec::DecoupledDecay;
-  const std::int64_t steps = checked_steps(op, spec::slots(s), b);
   AdamParams<T> p{};
   p.beta1 = static_cast<T>(s.beta1);
   p.beta2 = static_cast<T>(s.beta2);
@@ -146,7 +161,7 @@ void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d,
   p.decay = p.l2_on || p.pre || p.post;
   std::vector<AdamParams<T>> per_step(static_cast<std::size_t>(steps), p);
   for (std::int64_t k = 0; k < steps; ++k) {
-    const std::int64_t t = s.bias_correction_step == spec::BiasCorrectionStep::current ? b.step + k + 1 : b.step + k;
+    const std::int64_t t = s.bias_correction_step == spec::BiasCorrectionStep::current ? step + k + 1 : step + k;
     const bool corrected = s.bias_correction && t > 0;
     const double bc1 = corrected ? 1.0 - std::pow(s.beta1, static_cast<double>(t)) : 1.0;
     const double bc2 = corrected ? 1.0 - std::pow(s.beta2, static_cast<double>(t)) : 1.0;
@@ -156,22 +171,26 @@ void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d,
     q.bc2 = static_cast<T>(bc2);
     q.bc2_sqrt = static_cast<T>(bc2_sqrt);
   }
-  run_rule(b, steps, s.maximize, per_step);
+  return per_step;
 }
 
-template void adam_run<float>(const char*, const spec::AdamCore&, const spec::AdamDecay&, RuleBuffers<float>&);
-template void adam_run<double>(const char*, const spec::AdamCore&, const spec::AdamDecay&, RuleBuffers<double>&);
+template std::vector<AdamParams<float>> adam_per_step<float>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                             std::int64_t, std::int64_t);
+template std::vector<AdamParams<double>> adam_per_step<double>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                               std::int64_t, std::int64_t);
 
 }  // namespace detail
 
 template <class T>
 void step(const spec::Adam& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  detail::adam_run(spec::Adam::op, s, spec::decay_of(s), b);
+  detail::step_one(s, b);
 }
+void step(const spec::Adam& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adam&, RuleBuffers<float>&);
 template void step<double>(const spec::Adam&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Adam, float>>);
+template void step(std::span<RuleGroup<spec::Adam, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

@@ -2,9 +2,12 @@
 // One step of fast Adam / AdamW: scalars computed in double and rounded to T, and
 // the form of the update, which selects the kernel's template specialisation.
 #include <cstdint>
+#include <vector>
 
 #include "gradref/fast/rules/rule_buffers.hpp"
 #include "gradref/spec/adam.hpp"
+#include "rules/mixed_rule_job.hpp"
+#include "rules/rule_job.hpp"
 
 namespace gradref::fast::detail {
 
@@ -25,13 +28,20 @@ struct AdamParams {
   bool decay, l2_on, pre, post;  ///< decay: any of the three
 };
 
-/// Adam's update with weight decay `d` (Adam's or AdamW's), on flat buffers: the
-/// reference's checks, then one fused pass per chunk. Defined in adam.cpp.
+/// The per-step parameters of Adam's update with weight decay `d` (Adam's or
+/// AdamW's), `steps` steps from step counter `step`. Defined in adam.cpp.
 template <class T>
-void adam_run(const char* op, const spec::AdamCore& s, const spec::AdamDecay& d, RuleBuffers<T>& b);
+std::vector<AdamParams<T>> adam_per_step(const spec::AdamCore& s, const spec::AdamDecay& d, std::int64_t step,
+                                         std::int64_t steps);
 
-extern template void adam_run<float>(const char*, const spec::AdamCore&, const spec::AdamDecay&, RuleBuffers<float>&);
-extern template void adam_run<double>(const char*, const spec::AdamCore&, const spec::AdamDecay&,
-                                      RuleBuffers<double>&);
+extern template std::vector<AdamParams<float>> adam_per_step<float>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                                    std::int64_t, std::int64_t);
+extern template std::vector<AdamParams<double>> adam_per_step<double>(const spec::AdamCore&, const spec::AdamDecay&,
+                                                                      std::int64_t, std::int64_t);
+
+/// The dispatched kernels (adam.cpp), for AdamW's translation unit too.
+void run(const RuleJob<float, AdamParams<float>>& job);
+void run(const RuleJob<double, AdamParams<double>>& job);
+void run(const MixedRuleJob<AdamParams<float>>& job);
 
 }  // namespace gradref::fast::detail

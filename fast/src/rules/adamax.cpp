@@ -11,6 +11,7 @@
 
 #include "rules/adamax_params.hpp"
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
@@ -50,6 +51,7 @@ struct AdamaxKernel {
 };
 
 void AdamaxFloat(const RuleJob<float, AdamaxParams<float>>& job) { RunRule<AdamaxKernel<float>, float>(job); }
+void AdamaxMixed(const MixedRuleJob<AdamaxParams<float>>& job) { RunMixedRule<AdamaxKernel<float>>(job); }
 void AdamaxDouble(const RuleJob<double, AdamaxParams<double>>& job) { RunRule<AdamaxKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -59,40 +61,54 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/adamax.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(AdamaxFloat);
 HWY_EXPORT(AdamaxDouble);
+HWY_EXPORT(AdamaxMixed);
 void run(const RuleJob<float, AdamaxParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxFloat)(job); }
 void run(const RuleJob<double, AdamaxParams<double>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxDouble)(job); }
+void run(const MixedRuleJob<AdamaxParams<float>>& job) { HWY_DYNAMIC_DISPATCH(AdamaxMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Adamax> {
+  template <class T>
+  static std::vector<AdamaxParams<T>> per_step(const spec::Adamax& s, RuleBuffers<T>& b, std::int64_t steps) {
+    std::vector<AdamaxParams<T>> per_step(static_cast<std::size_t>(steps));
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const double t = static_cast<double>(b.step + k + 1);
+      AdamaxParams<T>& p = per_step[static_cast<std::size_t>(k)];
+      p.beta1 = static_cast<T>(s.beta1);
+      p.c1 = static_cast<T>(1.0 - s.beta1);
+      p.beta2 = static_cast<T>(s.beta2);
+      p.wd = static_cast<T>(s.weight_decay);
+      p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+      p.eps = static_cast<T>(s.eps);
+      p.step_size = static_cast<T>(s.lr / (1.0 - std::pow(s.beta1, t)));
+      p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+      p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+      p.in_max = s.eps_placement == spec::AdamaxEps::in_max;
+    }
+    return per_step;
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Adamax& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Adamax::op, spec::slots(s), b);
-  std::vector<detail::AdamaxParams<T>> per_step(static_cast<std::size_t>(steps));
-  for (std::int64_t k = 0; k < steps; ++k) {
-    const double t = static_cast<double>(b.step + k + 1);
-    detail::AdamaxParams<T>& p = per_step[static_cast<std::size_t>(k)];
-    p.beta1 = static_cast<T>(s.beta1);
-    p.c1 = static_cast<T>(1.0 - s.beta1);
-    p.beta2 = static_cast<T>(s.beta2);
-    p.wd = static_cast<T>(s.weight_decay);
-    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-    p.eps = static_cast<T>(s.eps);
-    p.step_size = static_cast<T>(s.lr / (1.0 - std::pow(s.beta1, t)));
-    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-    p.in_max = s.eps_placement == spec::AdamaxEps::in_max;
-  }
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Adamax& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Adamax&, RuleBuffers<float>&);
 template void step<double>(const spec::Adamax&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Adamax, float>>);
+template void step(std::span<RuleGroup<spec::Adamax, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

@@ -2,7 +2,7 @@
 // arrays small enough to stay in L2 are stepped through all of the call's
 // gradients before the next chunk is touched (elementwise, so the bits are those of
 // stepping the whole array each time), threads take contiguous ranges of a static
-// partition, and a range's tail runs through the same vector code on a padded copy
+// partition (cut by rules/rule_dispatch.hpp, possibly across several tensors), and a range's tail runs through the same vector code on a padded copy
 // so an element's result never depends on where a range ends.
 //
 // A rule supplies a Kernel:
@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "gradref/fast/threads.hpp"
 #include "rules/rule_job.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -36,8 +35,6 @@ namespace hn = hwy::HWY_NAMESPACE;
 /// Elements per fused-steps chunk: five arrays and one gradient of 4096 doubles
 /// stay within L2 across the steps.
 constexpr std::int64_t kRuleChunk = 4096;
-/// Below this many elements per thread, a thread costs more than it saves.
-constexpr std::int64_t kRuleGrain = 1 << 15;
 
 /// Kernel::kArrays when the kernel declares it, else 0 (the job's count, at run time).
 template <class Kernel>
@@ -90,9 +87,12 @@ void RuleRange(const RuleJob<T, typename Kernel::Params>& job, std::int64_t begi
   }
 }
 
+/// Steps the job's [begin, end): one thread's piece of one tensor (threads and the
+/// list of tensors are the caller's, rules/rule_dispatch.hpp), so one instantiation
+/// per kernel serves single- and multi-tensor calls alike.
 template <class Kernel, class T>
 void RunRule(const RuleJob<T, typename Kernel::Params>& job) {
-  parallel_for(job.n, kRuleGrain, [&job](std::int64_t begin, std::int64_t end) { RuleRange<Kernel, T>(job, begin, end); });
+  RuleRange<Kernel, T>(job, job.begin, job.end);
 }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE

@@ -9,6 +9,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/lion_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -42,6 +43,7 @@ struct LionKernel {
 };
 
 void LionFloat(const RuleJob<float, LionParams<float>>& job) { RunRule<LionKernel<float>, float>(job); }
+void LionMixed(const MixedRuleJob<LionParams<float>>& job) { RunMixedRule<LionKernel<float>>(job); }
 void LionDouble(const RuleJob<double, LionParams<double>>& job) { RunRule<LionKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -49,34 +51,47 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/lion.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(LionFloat);
 HWY_EXPORT(LionDouble);
+HWY_EXPORT(LionMixed);
 void run(const RuleJob<float, LionParams<float>>& job) { HWY_DYNAMIC_DISPATCH(LionFloat)(job); }
 void run(const RuleJob<double, LionParams<double>>& job) { HWY_DYNAMIC_DISPATCH(LionDouble)(job); }
+void run(const MixedRuleJob<LionParams<float>>& job) { HWY_DYNAMIC_DISPATCH(LionMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Lion> {
+  template <class T>
+  static std::vector<LionParams<T>> per_step(const spec::Lion& s, RuleBuffers<T>&, std::int64_t steps) {
+    LionParams<T> p;
+    p.lr = static_cast<T>(s.lr);
+    p.beta1 = static_cast<T>(s.beta1);
+    p.c1 = static_cast<T>(1.0 - s.beta1);
+    p.beta2 = static_cast<T>(s.beta2);
+    p.c2 = static_cast<T>(1.0 - s.beta2);
+    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+    p.decay = s.weight_decay != 0;
+    return std::vector<LionParams<T>>(static_cast<std::size_t>(steps), p);
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Lion& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Lion::op, spec::slots(s), b);
-  detail::LionParams<T> p;
-  p.lr = static_cast<T>(s.lr);
-  p.beta1 = static_cast<T>(s.beta1);
-  p.c1 = static_cast<T>(1.0 - s.beta1);
-  p.beta2 = static_cast<T>(s.beta2);
-  p.c2 = static_cast<T>(1.0 - s.beta2);
-  p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-  p.decay = s.weight_decay != 0;
-  const std::vector<detail::LionParams<T>> per_step(static_cast<std::size_t>(steps), p);
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Lion& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Lion&, RuleBuffers<float>&);
 template void step<double>(const spec::Lion&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Lion, float>>);
+template void step(std::span<RuleGroup<spec::Lion, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

@@ -10,6 +10,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/radam_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -55,6 +56,7 @@ struct RadamKernel {
 };
 
 void RadamFloat(const RuleJob<float, RadamParams<float>>& job) { RunRule<RadamKernel<float>, float>(job); }
+void RadamMixed(const MixedRuleJob<RadamParams<float>>& job) { RunMixedRule<RadamKernel<float>>(job); }
 void RadamDouble(const RuleJob<double, RadamParams<double>>& job) { RunRule<RadamKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -64,57 +66,71 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/radam.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(RadamFloat);
 HWY_EXPORT(RadamDouble);
+HWY_EXPORT(RadamMixed);
 void run(const RuleJob<float, RadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RadamFloat)(job); }
 void run(const RuleJob<double, RadamParams<double>>& job) { HWY_DYNAMIC_DISPATCH(RadamDouble)(job); }
+void run(const MixedRuleJob<RadamParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RadamMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Radam> {
+  template <class T>
+  static std::vector<RadamParams<T>> per_step(const spec::Radam& s, RuleBuffers<T>& b, std::int64_t steps) {
+    const bool raw = s.eps_placement == spec::RadamEps::raw;
+    const double c2 = 1.0 - s.beta2;
+    const double rho_inf = 2.0 / c2 - 1.0;
+    std::vector<RadamParams<T>> per_step(static_cast<std::size_t>(steps));
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const double t = static_cast<double>(b.step + k + 1);
+      RadamParams<T>& p = per_step[static_cast<std::size_t>(k)];
+      const double bc1 = 1.0 - std::pow(s.beta1, t);
+      const double beta2_t = std::pow(s.beta2, t);
+      const double bc2 = 1.0 - beta2_t;
+      const double rho = rho_inf - 2.0 * t * beta2_t / bc2;
+      p.rectified = s.threshold_test == spec::ThresholdTest::strict ? rho > s.threshold : rho >= s.threshold;
+      double step_size = s.lr / bc1;
+      if (p.rectified) {
+        const double rect = std::sqrt((rho - 4.0) * (rho - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho));
+        step_size = raw ? s.lr * rect * std::sqrt(bc2) / bc1 : s.lr * rect / bc1;
+      }
+      p.beta1 = static_cast<T>(s.beta1);
+      p.c1 = static_cast<T>(1.0 - s.beta1);
+      p.beta2 = static_cast<T>(s.beta2);
+      p.c2 = static_cast<T>(c2);
+      p.wd = static_cast<T>(s.weight_decay);
+      p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+      p.bc2 = static_cast<T>(bc2);
+      p.eps = static_cast<T>(s.eps);
+      p.eps_root = static_cast<T>(s.eps_root);
+      p.step_size = static_cast<T>(step_size);
+      p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+      p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+      p.raw = raw;
+      p.eps_root_used = s.eps_root != 0;
+    }
+    return per_step;
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Radam& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Radam::op, spec::slots(s), b);
-  const bool raw = s.eps_placement == spec::RadamEps::raw;
-  const double c2 = 1.0 - s.beta2;
-  const double rho_inf = 2.0 / c2 - 1.0;
-  std::vector<detail::RadamParams<T>> per_step(static_cast<std::size_t>(steps));
-  for (std::int64_t k = 0; k < steps; ++k) {
-    const double t = static_cast<double>(b.step + k + 1);
-    detail::RadamParams<T>& p = per_step[static_cast<std::size_t>(k)];
-    const double bc1 = 1.0 - std::pow(s.beta1, t);
-    const double beta2_t = std::pow(s.beta2, t);
-    const double bc2 = 1.0 - beta2_t;
-    const double rho = rho_inf - 2.0 * t * beta2_t / bc2;
-    p.rectified = s.threshold_test == spec::ThresholdTest::strict ? rho > s.threshold : rho >= s.threshold;
-    double step_size = s.lr / bc1;
-    if (p.rectified) {
-      const double rect = std::sqrt((rho - 4.0) * (rho - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho));
-      step_size = raw ? s.lr * rect * std::sqrt(bc2) / bc1 : s.lr * rect / bc1;
-    }
-    p.beta1 = static_cast<T>(s.beta1);
-    p.c1 = static_cast<T>(1.0 - s.beta1);
-    p.beta2 = static_cast<T>(s.beta2);
-    p.c2 = static_cast<T>(c2);
-    p.wd = static_cast<T>(s.weight_decay);
-    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-    p.bc2 = static_cast<T>(bc2);
-    p.eps = static_cast<T>(s.eps);
-    p.eps_root = static_cast<T>(s.eps_root);
-    p.step_size = static_cast<T>(step_size);
-    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-    p.raw = raw;
-    p.eps_root_used = s.eps_root != 0;
-  }
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Radam& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Radam&, RuleBuffers<float>&);
 template void step<double>(const spec::Radam&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Radam, float>>);
+template void step(std::span<RuleGroup<spec::Radam, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

@@ -15,6 +15,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/rmsprop_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -81,6 +82,7 @@ struct RmspropKernel {
 };
 
 void RmspropFloat(const RuleJob<float, RmspropParams<float>>& job) { RunRule<RmspropKernel<float>, float>(job); }
+void RmspropMixed(const MixedRuleJob<RmspropParams<float>>& job) { RunMixedRule<RmspropKernel<float>>(job); }
 void RmspropDouble(const RuleJob<double, RmspropParams<double>>& job) { RunRule<RmspropKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -90,45 +92,59 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 
 #include "gradref/fast/rules/rmsprop.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(RmspropFloat);
 HWY_EXPORT(RmspropDouble);
+HWY_EXPORT(RmspropMixed);
 void run(const RuleJob<float, RmspropParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RmspropFloat)(job); }
 void run(const RuleJob<double, RmspropParams<double>>& job) { HWY_DYNAMIC_DISPATCH(RmspropDouble)(job); }
+void run(const MixedRuleJob<RmspropParams<float>>& job) { HWY_DYNAMIC_DISPATCH(RmspropMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Rmsprop> {
+  template <class T>
+  static std::vector<RmspropParams<T>> per_step(const spec::Rmsprop& s, RuleBuffers<T>& b, std::int64_t steps) {
+    std::vector<RmspropParams<T>> per_step(static_cast<std::size_t>(steps));
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const double t = static_cast<double>(b.step + k + 1);
+      RmspropParams<T>& p = per_step[static_cast<std::size_t>(k)];
+      p.lr = static_cast<T>(s.lr);
+      p.rho = static_cast<T>(s.rho);
+      p.c = static_cast<T>(1.0 - s.rho);
+      p.eps = static_cast<T>(s.eps);
+      p.mu = static_cast<T>(s.momentum);
+      p.wd = static_cast<T>(s.weight_decay);
+      p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+      p.bc = static_cast<T>(s.bias_correction ? 1.0 - std::pow(s.rho, t) : 1.0);
+      p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+      p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+      p.outside = s.eps_placement == spec::RootEps::outside;
+      p.centered = s.centered;
+      p.bias_correction = s.bias_correction;
+      p.nesterov = s.nesterov;
+      p.form = s.momentum == 0 ? 0 : 1 + static_cast<int>(s.momentum_form);
+    }
+    return per_step;
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Rmsprop& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Rmsprop::op, spec::slots(s), b);
-  std::vector<detail::RmspropParams<T>> per_step(static_cast<std::size_t>(steps));
-  for (std::int64_t k = 0; k < steps; ++k) {
-    const double t = static_cast<double>(b.step + k + 1);
-    detail::RmspropParams<T>& p = per_step[static_cast<std::size_t>(k)];
-    p.lr = static_cast<T>(s.lr);
-    p.rho = static_cast<T>(s.rho);
-    p.c = static_cast<T>(1.0 - s.rho);
-    p.eps = static_cast<T>(s.eps);
-    p.mu = static_cast<T>(s.momentum);
-    p.wd = static_cast<T>(s.weight_decay);
-    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-    p.bc = static_cast<T>(s.bias_correction ? 1.0 - std::pow(s.rho, t) : 1.0);
-    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-    p.outside = s.eps_placement == spec::RootEps::outside;
-    p.centered = s.centered;
-    p.bias_correction = s.bias_correction;
-    p.nesterov = s.nesterov;
-    p.form = s.momentum == 0 ? 0 : 1 + static_cast<int>(s.momentum_form);
-  }
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Rmsprop& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Rmsprop&, RuleBuffers<float>&);
 template void step<double>(const spec::Rmsprop&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Rmsprop, float>>);
+template void step(std::span<RuleGroup<spec::Rmsprop, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

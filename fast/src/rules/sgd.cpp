@@ -11,6 +11,7 @@
 #include <hwy/highway.h>
 
 #include "rules/elementwise_rule-inl.h"
+#include "rules/mixed_rule-inl.h"
 #include "rules/sgd_params.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -49,6 +50,7 @@ struct SgdKernel {
 };
 
 void SgdFloat(const RuleJob<float, SgdParams<float>>& job) { RunRule<SgdKernel<float>, float>(job); }
+void SgdMixed(const MixedRuleJob<SgdParams<float>>& job) { RunMixedRule<SgdKernel<float>>(job); }
 void SgdDouble(const RuleJob<double, SgdParams<double>>& job) { RunRule<SgdKernel<double>, double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
@@ -56,40 +58,54 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "gradref/fast/rules/sgd.hpp"
+#include "rules/mixed_rule_dispatch.hpp"
 #include "rules/rule_dispatch.hpp"
 
 namespace gradref::fast {
 namespace detail {
 HWY_EXPORT(SgdFloat);
 HWY_EXPORT(SgdDouble);
+HWY_EXPORT(SgdMixed);
 void run(const RuleJob<float, SgdParams<float>>& job) { HWY_DYNAMIC_DISPATCH(SgdFloat)(job); }
 void run(const RuleJob<double, SgdParams<double>>& job) { HWY_DYNAMIC_DISPATCH(SgdDouble)(job); }
+void run(const MixedRuleJob<SgdParams<float>>& job) { HWY_DYNAMIC_DISPATCH(SgdMixed)(job); }
+}  // namespace detail
+
+namespace detail {
+template <>
+struct RuleTraits<spec::Sgd> {
+  template <class T>
+  static std::vector<SgdParams<T>> per_step(const spec::Sgd& s, RuleBuffers<T>& b, std::int64_t steps) {
+    std::vector<SgdParams<T>> per_step(static_cast<std::size_t>(steps));
+    for (std::int64_t k = 0; k < steps; ++k) {
+      SgdParams<T>& p = per_step[static_cast<std::size_t>(k)];
+      p.lr = static_cast<T>(s.lr);
+      p.mu = static_cast<T>(s.momentum);
+      p.gain = static_cast<T>(1.0 - s.dampening);
+      p.wd = static_cast<T>(s.weight_decay);
+      p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
+      p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
+      p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
+      p.momentum = s.momentum != 0;
+      p.heavy_ball = s.momentum_form == spec::MomentumForm::heavy_ball;
+      p.nesterov = s.nesterov;
+      p.first = b.step + k == 0;
+    }
+    return per_step;
+  }
+};
 }  // namespace detail
 
 template <class T>
 void step(const spec::Sgd& s, RuleBuffers<T>& b) {
-  spec::validate(s);
-  const std::int64_t steps = checked_steps(spec::Sgd::op, spec::slots(s), b);
-  std::vector<detail::SgdParams<T>> per_step(static_cast<std::size_t>(steps));
-  for (std::int64_t k = 0; k < steps; ++k) {
-    detail::SgdParams<T>& p = per_step[static_cast<std::size_t>(k)];
-    p.lr = static_cast<T>(s.lr);
-    p.mu = static_cast<T>(s.momentum);
-    p.gain = static_cast<T>(1.0 - s.dampening);
-    p.wd = static_cast<T>(s.weight_decay);
-    p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-    p.coupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::coupled;
-    p.decoupled = s.weight_decay != 0 && s.decay_style == spec::DecayStyle::decoupled;
-    p.momentum = s.momentum != 0;
-    p.heavy_ball = s.momentum_form == spec::MomentumForm::heavy_ball;
-    p.nesterov = s.nesterov;
-    p.first = b.step + k == 0;
-  }
-  detail::run_rule(b, steps, s.maximize, per_step);
+  detail::step_one(s, b);
 }
+void step(const spec::Sgd& s, MixedRuleBuffers& b) { detail::step_mixed(s, b); }
 
 template void step<float>(const spec::Sgd&, RuleBuffers<float>&);
 template void step<double>(const spec::Sgd&, RuleBuffers<double>&);
+template void step(std::span<RuleGroup<spec::Sgd, float>>);
+template void step(std::span<RuleGroup<spec::Sgd, double>>);
 
 }  // namespace gradref::fast
 #endif  // HWY_ONCE

@@ -27,6 +27,14 @@ namespace gradref::spec {
 
 enum class TargetType { indices, probabilities };
 
+/// Part of the op's defined order of operations (reference and fast kernel alike):
+/// a row's max and sum of exponentials are formed over consecutive blocks of this
+/// many classes, each block's (max, first max, sum of the rest) combined left to
+/// right with the online rescaling. Fixed, so results never depend on threads or
+/// SIMD width; large enough that the per-block work (a scalar exp, reductions across
+/// lanes) costs little next to the block's own exps.
+inline constexpr std::int64_t cross_entropy_block = 1024;
+
 struct CrossEntropy {
   static constexpr const char* op = "cross_entropy";
 

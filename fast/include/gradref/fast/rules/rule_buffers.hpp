@@ -20,9 +20,9 @@ struct RuleBuffers {
 
 /// spec::rule_steps on flat buffers (the reference's messages): grads holds one
 /// gradient ([n]) or a positive number of them ([steps, n]), and there are exactly
-/// as many slots as the spec uses.
-template <class T>
-std::int64_t checked_steps(const char* op, const std::vector<const char*>& slot_names, const RuleBuffers<T>& b) {
+/// as many slots as the spec uses. (Buffers: RuleBuffers<T> or MixedRuleBuffers.)
+template <class Buffers>
+std::int64_t checked_steps(const char* op, const std::vector<const char*>& slot_names, const Buffers& b) {
   const auto size = [](std::size_t s) { return static_cast<std::int64_t>(s); };
   const std::int64_t n = size(b.param.size()), g = size(b.grads.size());
   const Shape param{n};

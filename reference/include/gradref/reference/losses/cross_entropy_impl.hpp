@@ -1,9 +1,17 @@
 #pragma once
 // Definition of reference::cross_entropy (instantiated in reference/src).
 //
-// Each target position's row of C logits z, with target mass t (spec/cross_entropy.hpp):
-//   m = max_j z_j, jm = the first j with z_j = m, e_j = exp(z_j - m) (so e_jm = 1),
-//   r = sum_{j != jm} e_j,  S = r + 1,  -log p_j = log1p(r) + (m - z_j),
+// Each target position's row of C logits z, with target mass t (spec/cross_entropy.hpp),
+// in the blocked online order: the classes are cut into consecutive blocks of
+// B = spec::cross_entropy_block; each block b gives
+//   m_b = max over the block, i_b = its first index with z_j = m_b,
+//   e_j = exp(z_j - m_b) (so e_{i_b} = 1),  r_b = sum_{j in b, j != i_b} e_j,
+// and the blocks are combined left to right (m, jm, r start as block 0's):
+//   m_b >  m:  r = r_b + (r + 1) * exp(m - m_b),  m = m_b,  jm = i_b
+//   m_b <= m:  r = r + (r_b + 1) * f_b,           f_b = exp(m_b - m) (1 when m_b = m)
+// ending with m = max_j z_j, jm its first index, r = sum_{j != jm} exp(z_j - m).
+// Then S = r + 1, -log p_j = log1p(r) + (m - z_j), with f_b = exp(m_b - m) of the
+// final m, the row's e_j are e_j * f_b (e_jm = 1), and
 //   loss = sum_j t_j (-log p_j),
 //   grad_j = (e_j * Tm_j - t_j * Rm_j) * (1 / S) * scale,
 // where Tm_j = T - t_j and Rm_j = S - e_j, except Tm_jt = sum_{j != jt} t_j for the
@@ -16,9 +24,14 @@
 // every exponent <= 0 and makes the loss exactly invariant under shifting a row.
 //
 // An index target without label smoothing is a single mass a = w_y at y, and the
-// row takes the short form loss = a (-log p_y), grad_j = e_j * a, grad_y = -(a * Rm_y)
-// (times 1 / S and scale): the same formula with every t_j = 0 term dropped.
-// The order of operations is the fast kernel's, which the Tracked instantiation analyses.
+// row takes the short form loss = a (-log p_y), grad_j = e_j(block) * c_b with one
+// coefficient per block c_b = ((f_b * a) * (1 / S)) * scale, and
+// grad_y = (-(a * Rm_y) * (1 / S)) * scale: the same formula with every t_j = 0 term
+// dropped, the block's rescaling folded into one product per element.
+// The order of operations is the fast kernel's, which the Tracked instantiation
+// analyses; a product by an exact 1 (f_b of the block holding the max) is skipped,
+// as the kernel's product by 1 is exact.
+#include <algorithm>
 #include <vector>
 
 #include "gradref/reference/losses/cross_entropy.hpp"
@@ -36,33 +49,85 @@ struct Mass {
   std::vector<T> t;    ///< dense masses, or empty
 };
 
-/// Loss of one row; writes its gradient (before the reduction scale) to grad and
+/// The blocked online max-and-sum of a row: m, jm, r as above, each block's max
+/// and the exponentials relative to their block's max.
+template <class T>
+struct BlockedExp {
+  T m = T(0.0);
+  std::size_t jm = 0;
+  T r = T(0.0);
+  std::vector<T> block_max;
+  std::vector<T> e;  ///< e_j = exp(z_j - m_b) for j in block b
+};
+
+template <class T>
+BlockedExp<T> blocked_exp(const std::vector<T>& z) {
+  using std::exp;
+  const std::size_t classes = z.size(), block = static_cast<std::size_t>(spec::cross_entropy_block);
+  BlockedExp<T> out;
+  out.e.assign(classes, T(0.0));
+  for (std::size_t lo = 0; lo < classes; lo += block) {
+    const std::size_t hi = std::min(classes, lo + block);
+    T mb = z[lo];
+    for (std::size_t j = lo; j < hi; ++j) mb = maximum(mb, z[j]);
+    std::size_t ib = lo;
+    while (!(z[ib] == mb)) ++ib;
+    for (std::size_t j = lo; j < hi; ++j) out.e[j] = exp(z[j] - mb);
+    out.e[ib] = T(0.0);
+    const T rb = sum(std::span<const T>(out.e.data() + lo, hi - lo));
+    out.e[ib] = T(1.0);  // exp(0), as the kernel holds it
+    out.block_max.push_back(mb);
+    if (lo == 0) {
+      out.m = mb, out.jm = ib, out.r = rb;
+    } else if (out.m < mb) {
+      out.r = rb + (out.r + T(1.0)) * exp(out.m - mb);
+      out.m = mb, out.jm = ib;
+    } else {
+      const T rest = rb + T(1.0);
+      out.r = out.r + (mb == out.m ? rest : rest * exp(mb - out.m));
+    }
+  }
+  return out;
+}
+
+/// Loss of one row; writes its gradient (times `scale` when given) to grad and
 /// -log p_j to nlp when dense.
 template <class T>
-T row(const std::vector<T>& z, const Mass<T>& mass, std::vector<T>& grad, std::vector<T>& nlp) {
+T row(const std::vector<T>& z, const Mass<T>& mass, const T* scale, std::vector<T>& grad, std::vector<T>& nlp) {
   using std::exp;
   using std::log1p;
-  const std::size_t classes = z.size();
-  T m = z[0];
-  for (const T& zj : z) m = maximum(m, zj);
-  std::size_t jm = 0;
-  while (!(z[jm] == m)) ++jm;
-  std::vector<T> e(classes, T(0.0));
-  for (std::size_t j = 0; j < classes; ++j) e[j] = exp(z[j] - m);
-  e[jm] = T(0.0);
-  const T r = sum(std::span<const T>(e));
-  e[jm] = T(1.0);
+  const std::size_t classes = z.size(), block = static_cast<std::size_t>(spec::cross_entropy_block);
+  BlockedExp<T> b = blocked_exp(z);
+  const T m = b.m, r = b.r;
+  const std::size_t jm = b.jm;
   const T s = r + T(1.0);
   const T log_s = log1p(r);
   const T inv_s = T(1.0) / s;
-  const auto rest_of = [&](std::size_t j) { return j == jm ? r : s - e[j]; };
+  // f_b, or nothing where the block's max is the row's (a product by exactly 1).
+  const auto rescaled = [&](std::size_t bi) { return !(b.block_max[bi] == m); };
+  const auto f = [&](std::size_t bi) { return exp(b.block_max[bi] - m); };
+  const auto scaled = [&](const T& g) { return scale ? g * *scale : g; };
 
   if (mass.t.empty()) {
     const auto y = static_cast<std::size_t>(mass.y);
-    for (std::size_t j = 0; j < classes; ++j) grad[j] = (j == y ? -(mass.a * rest_of(j)) : e[j] * mass.a) * inv_s;
+    for (std::size_t lo = 0, bi = 0; lo < classes; lo += block, ++bi) {
+      const T c = scaled((rescaled(bi) ? f(bi) * mass.a : mass.a) * inv_s);
+      for (std::size_t j = lo; j < std::min(classes, lo + block); ++j) grad[j] = b.e[j] * c;
+    }
+    const std::size_t by = y / block;
+    const T e_y = rescaled(by) ? b.e[y] * f(by) : b.e[y];
+    const T rest_y = y == jm ? r : s - e_y;
+    grad[y] = scaled(-(mass.a * rest_y) * inv_s);
     return mass.a * (log_s + (m - z[y]));
   }
 
+  std::vector<T>& e = b.e;
+  for (std::size_t lo = 0, bi = 0; lo < classes; lo += block, ++bi) {
+    if (!rescaled(bi)) continue;
+    const T fb = f(bi);
+    for (std::size_t j = lo; j < std::min(classes, lo + block); ++j) e[j] = e[j] * fb;
+  }
+  const auto rest_of = [&](std::size_t j) { return j == jm ? r : s - e[j]; };
   const std::vector<T>& t = mass.t;
   std::size_t jt = 0;
   for (std::size_t j = 1; j < classes; ++j)
@@ -76,7 +141,7 @@ T row(const std::vector<T>& z, const Mass<T>& mass, std::vector<T>& grad, std::v
     nlp[j] = log_s + (m - z[j]);
     terms[j] = t[j] * nlp[j];
     const T tm = j == jt ? t_rest : t_total - t[j];
-    grad[j] = (t[j] == T(0.0) ? e[j] * tm : e[j] * tm - t[j] * rest_of(j)) * inv_s;
+    grad[j] = scaled((t[j] == T(0.0) ? e[j] * tm : e[j] * tm - t[j] * rest_of(j)) * inv_s);
   }
   return sum(std::span<const T>(terms));
 }
@@ -151,10 +216,9 @@ CrossEntropyResult<T> cross_entropy(const spec::CrossEntropy& s, const Array<T>&
         mass.t[static_cast<std::size_t>(c)] = t;
       }
     }
-    losses[static_cast<std::size_t>(i)] = cross_entropy_detail::row(z, mass, g, nlp);
+    losses[static_cast<std::size_t>(i)] = cross_entropy_detail::row(z, mass, mean ? &scale : nullptr, g, nlp);
     for (std::int64_t c = 0; c < classes; ++c) {
-      const T gc = g[static_cast<std::size_t>(c)];
-      grad[l.offset(i, c)] = mean ? gc * scale : gc;
+      grad[l.offset(i, c)] = g[static_cast<std::size_t>(c)];
       if (indices) continue;
       T gt = nlp[static_cast<std::size_t>(c)];
       if (weight) gt = gt * (*weight)[c];
