@@ -2,8 +2,8 @@
 // on batch 256 with widths 1024-4096-1024, float32, timed alternately with its floor:
 // the same six matrix products as whole cblas_sgemm calls (forward x W1^T and
 // x1 W2^T; backward g2^T x1, g2 W2, g1^T x, g1 W1), OpenBLAS on as many threads as
-// gradref's kernels use. The kernel runs OpenBLAS on one thread per 64-row block
-// over gradref's threads (fast/src/layers/gemm.hpp) and adds the bias, activation,
+// gradref's kernels use. The kernel runs OpenBLAS on one thread per fixed block of
+// rows or columns over gradref's threads (fast/src/layers/gemm.hpp) and adds the bias, activation,
 // loss and column-sum passes; of_floor = BLAS time / kernel time is the share of
 // the BLAS rate it keeps.
 #include <benchmark/benchmark.h>

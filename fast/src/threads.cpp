@@ -148,6 +148,7 @@ void set_thread_count(int n) {
 }
 
 void set_grain_limit(std::int64_t limit) { grain_limit().store(limit); }
+std::int64_t active_grain_limit() { return grain_limit().load(); }
 
 void parallel_for(std::int64_t n, std::int64_t grain, const Body& body) {
   if (n <= 0) return;

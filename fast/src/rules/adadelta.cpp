@@ -17,9 +17,14 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <class T>
+/// Weight decay as the kernel applies it: a template parameter, so that the common
+/// case (none) carries no per-element branch.
+enum class AdadeltaDecay { none, coupled, decoupled };
+
+template <class T, AdadeltaDecay kDecay, bool kLrNone>
 struct AdadeltaKernel {
   using Params = AdadeltaParams<T>;
+  static constexpr int kArrays = 3;  // param, v, u
   template <class D>
   struct Consts {
     hn::Vec<D> lr, rho, c, eps, wd, lr_wd;
@@ -30,24 +35,48 @@ struct AdadeltaKernel {
             hn::Set(d, p.lr_wd)};
   }
   template <class D>
-  static void update(D, const Consts<D>& c, const Params& p, hn::Vec<D>* x, hn::Vec<D> g) {
+  static void update(D, const Consts<D>& c, const Params&, hn::Vec<D>* x, hn::Vec<D> g) {
     using V = hn::Vec<D>;
     V theta = x[0];
-    if (p.decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
-    if (p.coupled) g = hn::MulAdd(c.wd, theta, g);
+    if constexpr (kDecay == AdadeltaDecay::decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
+    if constexpr (kDecay == AdadeltaDecay::coupled) g = hn::MulAdd(c.wd, theta, g);
     const V v = hn::MulAdd(c.rho, x[1], hn::Mul(hn::Mul(c.c, g), g));
     const V delta = hn::Mul(hn::Div(hn::Sqrt(hn::Add(x[2], c.eps)), hn::Sqrt(hn::Add(v, c.eps))), g);
     x[1] = v;
     x[2] = hn::MulAdd(c.rho, x[2], hn::Mul(hn::Mul(c.c, delta), delta));
-    x[0] = p.lr_none ? hn::Add(theta, delta) : hn::NegMulAdd(c.lr, delta, theta);
+    if constexpr (kLrNone) x[0] = hn::Add(theta, delta);
+    else x[0] = hn::NegMulAdd(c.lr, delta, theta);
   }
 };
 
-void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { RunRule<AdadeltaKernel<float>, float>(job); }
-void AdadeltaMixed(const MixedRuleJob<AdadeltaParams<float>>& job) { RunMixedRule<AdadeltaKernel<float>>(job); }
-void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) {
-  RunRule<AdadeltaKernel<double>, double>(job);
+/// RunRule, or RunMixedRule for a MixedRuleJob (T = float).
+template <class Kernel, class T, class Params>
+void RunAdadelta(const RuleJob<T, Params>& job) {
+  RunRule<Kernel, T>(job);
 }
+template <class Kernel, class T, class Params>
+void RunAdadelta(const MixedRuleJob<Params>& job) {
+  RunMixedRule<Kernel>(job);
+}
+
+template <class T, AdadeltaDecay kDecay, class Job>
+void AdadeltaDecayed(const Job& job) {
+  if (job.per_step[0].lr_none) RunAdadelta<AdadeltaKernel<T, kDecay, true>, T>(job);
+  else RunAdadelta<AdadeltaKernel<T, kDecay, false>, T>(job);
+}
+
+/// The flags are the same in every step of a call (they come from the spec).
+template <class T, class Job>
+void AdadeltaRun(const Job& job) {
+  const auto& p = job.per_step[0];
+  if (p.coupled) AdadeltaDecayed<T, AdadeltaDecay::coupled>(job);
+  else if (p.decoupled) AdadeltaDecayed<T, AdadeltaDecay::decoupled>(job);
+  else AdadeltaDecayed<T, AdadeltaDecay::none>(job);
+}
+
+void AdadeltaFloat(const RuleJob<float, AdadeltaParams<float>>& job) { AdadeltaRun<float>(job); }
+void AdadeltaMixed(const MixedRuleJob<AdadeltaParams<float>>& job) { AdadeltaRun<float>(job); }
+void AdadeltaDouble(const RuleJob<double, AdadeltaParams<double>>& job) { AdadeltaRun<double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -1,8 +1,11 @@
 // Fast NAdam. Per element, in T, the reference's order (nadam_impl.hpp):
 //   [theta -= lr_wd theta]; [g += wd theta];
-//   m = beta1 m + c1 g;  v = beta2 v + (c2 g) g;  denom = sqrt(v / bc2 [+ eps_root]) + eps
-//   theta -= (coef_g g) / denom;  theta -= (coef_m m) / denom
+//   m = beta1 m + c1 g;  v = beta2 v + (c2 g) g;  denom = sqrt(v inv_bc2 [+ eps_root]) + eps
+//   theta -= (coef_g g + coef_m m) / denom
 // MulAdd may fuse a product into the following sum, which only removes a rounding.
+// One division and one square root per element (inv_bc2 = 1 / bc2 is a per-step
+// scalar, and the two terms share their denominator): the divider, not memory, was
+// the limit of the form with three divisions (PyTorch's) in float64 on two cores.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "rules/nadam.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -17,40 +20,68 @@ HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <class T>
+/// Weight decay as the kernel applies it: a template parameter, so that the common
+/// case (none) carries no per-element branch.
+enum class NadamDecay { none, coupled, decoupled };
+
+template <class T, NadamDecay kDecay, bool kEpsRoot>
 struct NadamKernel {
   using Params = NadamParams<T>;
+  static constexpr int kArrays = 3;  // param, m, v
   template <class D>
   struct Consts {
-    hn::Vec<D> beta1, c1, beta2, c2, wd, lr_wd, bc2, eps, eps_root, coef_g, coef_m;
+    hn::Vec<D> beta1, c1, beta2, c2, wd, lr_wd, inv_bc2, eps, eps_root, coef_g, coef_m;
   };
   template <class D>
   static Consts<D> load(D d, const Params& p) {
     return {hn::Set(d, p.beta1), hn::Set(d, p.c1),  hn::Set(d, p.beta2),    hn::Set(d, p.c2),
-            hn::Set(d, p.wd),    hn::Set(d, p.lr_wd), hn::Set(d, p.bc2),    hn::Set(d, p.eps),
+            hn::Set(d, p.wd),    hn::Set(d, p.lr_wd), hn::Set(d, p.inv_bc2), hn::Set(d, p.eps),
             hn::Set(d, p.eps_root), hn::Set(d, p.coef_g), hn::Set(d, p.coef_m)};
   }
   template <class D>
-  static void update(D, const Consts<D>& c, const Params& p, hn::Vec<D>* x, hn::Vec<D> g) {
+  static void update(D, const Consts<D>& c, const Params&, hn::Vec<D>* x, hn::Vec<D> g) {
     hn::Vec<D> theta = x[0];
-    if (p.decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
-    if (p.coupled) g = hn::MulAdd(c.wd, theta, g);
+    if constexpr (kDecay == NadamDecay::decoupled) theta = hn::NegMulAdd(c.lr_wd, theta, theta);
+    if constexpr (kDecay == NadamDecay::coupled) g = hn::MulAdd(c.wd, theta, g);
     const hn::Vec<D> m = hn::MulAdd(c.beta1, x[1], hn::Mul(c.c1, g));
     const hn::Vec<D> v = hn::MulAdd(c.beta2, x[2], hn::Mul(hn::Mul(c.c2, g), g));
-    hn::Vec<D> v_hat = hn::Div(v, c.bc2);
-    if (p.eps_root_used) v_hat = hn::Add(v_hat, c.eps_root);
+    hn::Vec<D> v_hat = hn::Mul(v, c.inv_bc2);
+    if constexpr (kEpsRoot) v_hat = hn::Add(v_hat, c.eps_root);
     const hn::Vec<D> denom = hn::Add(hn::Sqrt(v_hat), c.eps);
-    theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_g, g), denom));
-    theta = hn::Sub(theta, hn::Div(hn::Mul(c.coef_m, m), denom));
-    x[0] = theta;
+    x[0] = hn::Sub(theta, hn::Div(hn::MulAdd(c.coef_g, g, hn::Mul(c.coef_m, m)), denom));
     x[1] = m;
     x[2] = v;
   }
 };
 
-void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { RunRule<NadamKernel<float>, float>(job); }
-void NadamMixed(const MixedRuleJob<NadamParams<float>>& job) { RunMixedRule<NadamKernel<float>>(job); }
-void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { RunRule<NadamKernel<double>, double>(job); }
+/// RunRule, or RunMixedRule for a MixedRuleJob (T = float).
+template <class Kernel, class T, class Params>
+void RunNadam(const RuleJob<T, Params>& job) {
+  RunRule<Kernel, T>(job);
+}
+template <class Kernel, class T, class Params>
+void RunNadam(const MixedRuleJob<Params>& job) {
+  RunMixedRule<Kernel>(job);
+}
+
+template <class T, NadamDecay kDecay, class Job>
+void NadamDecayed(const Job& job) {
+  if (job.per_step[0].eps_root_used) RunNadam<NadamKernel<T, kDecay, true>, T>(job);
+  else RunNadam<NadamKernel<T, kDecay, false>, T>(job);
+}
+
+/// The flags are the same in every step of a call (they come from the spec).
+template <class T, class Job>
+void NadamRun(const Job& job) {
+  const auto& p = job.per_step[0];
+  if (p.coupled) NadamDecayed<T, NadamDecay::coupled>(job);
+  else if (p.decoupled) NadamDecayed<T, NadamDecay::decoupled>(job);
+  else NadamDecayed<T, NadamDecay::none>(job);
+}
+
+void NadamFloat(const RuleJob<float, NadamParams<float>>& job) { NadamRun<float>(job); }
+void NadamMixed(const MixedRuleJob<NadamParams<float>>& job) { NadamRun<float>(job); }
+void NadamDouble(const RuleJob<double, NadamParams<double>>& job) { NadamRun<double>(job); }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -93,7 +124,7 @@ struct RuleTraits<spec::Nadam> {
       p.c2 = static_cast<T>(1.0 - s.beta2);
       p.wd = static_cast<T>(s.weight_decay);
       p.lr_wd = static_cast<T>(s.lr * s.weight_decay);
-      p.bc2 = static_cast<T>(1.0 - std::pow(s.beta2, static_cast<double>(t)));
+      p.inv_bc2 = static_cast<T>(1.0 / (1.0 - std::pow(s.beta2, static_cast<double>(t))));
       p.eps = static_cast<T>(s.eps);
       p.eps_root = static_cast<T>(s.eps_root);
       if (dozat) {

@@ -16,6 +16,9 @@ void set_thread_count(int n);
 /// kernels set them. Tests set 1 so that even small inputs are split across threads
 /// and the determinism property exercises the partition.
 void set_grain_limit(std::int64_t limit);
+/// The limit set_grain_limit set (0: none). Partitions with a minimum block of their
+/// own (the gemm blocks of dense and mlp) shrink it under a limit too.
+std::int64_t active_grain_limit();
 
 /// Calls body(begin, end) on disjoint ranges covering [0, n), in parallel when each
 /// range has at least `grain` items. Returns when all are done; rethrows the first
