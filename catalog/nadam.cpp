@@ -111,10 +111,9 @@ rules::RuleOps<Nadam> ops() {
   o.extra_variants = schedule_variant;
   o.deviations = {
       {"PyTorch updates m as m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m), decays theta as theta * (1 - lr wd), "
-       "forms mu_product_next in double and the dozat coefficients in double, divides v by bc2 and each of the two "
-       "terms by the denominator (gradref multiplies by 1 / bc2 and divides their sum once); Keras updates "
-       "m += (g - m)(1 - beta1), forms u_product as (u_product beta1)(1 - 0.5 * 0.96^t) and every scalar in "
-       "float32; optax forms b^t in float32",
+       "forms mu_product_next in double and the dozat coefficients in double; Keras updates m += (g - m)(1 - beta1), "
+       "forms u_product as (u_product beta1)(1 - 0.5 * 0.96^t) and every scalar in float32; optax forms b^t in "
+       "float32 and adds m_hat's two terms before dividing",
        "rounding only: the real-number update is the same; gradref's order is documented in docs/rules/nadam.md"}};
   return o;
 }

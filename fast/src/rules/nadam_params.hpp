@@ -5,7 +5,7 @@ namespace gradref::fast::detail {
 
 template <class T>
 struct NadamParams {
-  T beta1, c1, beta2, c2, wd, lr_wd, inv_bc2, eps, eps_root;  ///< inv_bc2 = 1 / (1 - beta2^t), in double
+  T beta1, c1, beta2, c2, wd, lr_wd, bc2, eps, eps_root;
   T coef_g, coef_m;  ///< lr (1 - mu_t) / (1 - Pi_t), lr mu_{t+1} / (1 - Pi_{t+1})
   bool coupled, decoupled, eps_root_used;
 };

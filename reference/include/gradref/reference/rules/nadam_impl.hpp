@@ -35,7 +35,7 @@ void step(const spec::Nadam& s, RuleState<T>& st, const Array<T>& grads) {
   };
   for (std::int64_t k = 0; k < steps; ++k) {
     const std::int64_t t = ++st.step;
-    const T inv_bc2 = T(1.0) / (T(1.0) - power(beta2, t));  // in double: one multiplication per element
+    const T bc2 = T(1.0) - power(beta2, t);
     T coef_g(0.0), coef_m(0.0);  // lr (1 - mu_t) / (1 - Pi_t) and lr mu_{t+1} / (1 - Pi_{t+1})
     if (dozat) {
       const T mu = schedule(t), mu_next = schedule(t + 1);
@@ -59,9 +59,10 @@ void step(const spec::Nadam& s, RuleState<T>& st, const Array<T>& grads) {
       if (coupled) g = g + wd * theta;
       m = beta1 * m + c1 * g;
       v = beta2 * v + c2 * g * g;  // (c2 g) g: no overflow of g^2 first
-      const T v_hat = v * inv_bc2;
+      const T v_hat = v / bc2;
       const T denom = sqrt(s.eps_root != 0 ? v_hat + eps_root : v_hat) + eps;
-      theta = theta - (coef_g * g + coef_m * m) / denom;  // one division for both terms
+      theta = theta - coef_g * g / denom;
+      theta = theta - coef_m * m / denom;
     }
   }
 }
