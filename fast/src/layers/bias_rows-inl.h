@@ -65,6 +65,7 @@ void ForEachBlockVector(std::int64_t begin, std::int64_t end, std::int64_t col_b
   }
 }
 
+/// ForEachBlockVector on whole rows of [rows, width] arrays.
 template <class T, std::size_t kRowIn, std::size_t kShared, std::size_t kOut, class Step>
 void ForEachRowVector(std::int64_t begin, std::int64_t end, std::int64_t width,
                       const std::array<const T*, kRowIn>& row_in, const std::array<const T*, kShared>& shared_in,
@@ -77,9 +78,9 @@ template <class T>
 void AddBiasBlock(T* s, const T* b, std::int64_t begin, std::int64_t end, std::int64_t col_begin,
                   std::int64_t col_end, std::int64_t width) {
   ForEachBlockVector<T>(begin, end, col_begin, col_end, width, std::array<const T*, 1>{s}, std::array<const T*, 1>{b},
-                      std::array<T*, 1>{s}, [](auto d, const auto& in, const auto& out) {
-                        hn::StoreU(hn::Add(hn::LoadU(d, in[0]), hn::LoadU(d, in[1])), d, out[0]);
-                      });
+                        std::array<T*, 1>{s}, [](auto d, const auto& in, const auto& out) {
+                          hn::StoreU(hn::Add(hn::LoadU(d, in[0]), hn::LoadU(d, in[1])), d, out[0]);
+                        });
 }
 
 }  // namespace gradref::fast::detail::HWY_NAMESPACE
