@@ -1,5 +1,5 @@
 // Fast dense layer in the reference's order (reference/layers/dense_impl.hpp):
-// s = x W^T by gemm, then + b in one vector pass per block of rows; g W and g^T x
+// s = x W^T by gemm, then + b in one vector pass per block; g W and g^T x
 // by gemm; the bias gradient as column sums of g in row order.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "layers/dense.cpp"
@@ -19,9 +19,10 @@ namespace gradref::fast::detail::HWY_NAMESPACE {
 template <class T>
 void DenseRun(const DenseJob<T>& job) {
   const spec::AffineDims& d = job.dims;
-  product_x_wt<T>(job.input, job.weight, job.layout, d, job.output, [&job, &d](std::int64_t begin, std::int64_t end) {
-    if (job.bias) AddBiasRows(job.output, job.bias, begin, end, d.out);
-  });
+  product_x_wt<T>(job.input, job.weight, job.layout, d, job.output,
+                  [&job, &d](std::int64_t begin, std::int64_t end, std::int64_t col_begin, std::int64_t col_end) {
+                    if (job.bias) AddBiasBlock(job.output, job.bias, begin, end, col_begin, col_end, d.out);
+                  });
   product_g_w<T>(job.grad_output, job.weight, job.layout, d, job.grad_input, nullptr);
   product_gt_x<T>(job.grad_output, job.input, job.layout, d, job.grad_weight);
   if (job.grad_bias) column_sums<T>(job.grad_output, d, job.grad_bias);

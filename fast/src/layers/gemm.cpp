@@ -46,12 +46,11 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
 /// rows when C has at least as many rows as columns (each call then repacks op(B)),
 /// else along the columns (each call repacks op(A)), so that the operand repacked on
 /// every call is the smaller one; for batch 256 and widths 1024-4096 that is the batch,
-/// not the weights. When the split is along the rows, `done` runs on each block right
-/// after its gemm (still in cache); along the columns, in one pass over the rows after
-/// every block (done is elementwise, so neither order changes a bit).
+/// not the weights. `done` runs on each block right after its gemm (still in cache),
+/// whichever way the product is split (done is elementwise, so no order changes a bit).
 template <class T>
 void blocked_gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
-                  std::int64_t lda, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, const RowsDone& done) {
+                  std::int64_t lda, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, const BlockDone& done) {
   single_threaded_blas();
   const bool by_rows = m >= n;
   const std::int64_t extent = by_rows ? m : n;
@@ -68,16 +67,13 @@ void blocked_gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, st
       if (by_rows) {
         gemm(trans_a, trans_b, end - begin, n, k, trans_a ? a + begin : a + begin * lda, lda, b, ldb, c + begin * ldc,
              ldc);
-        if (done) done(begin, end);
+        if (done) done(begin, end, 0, n);
       } else {
         gemm(trans_a, trans_b, m, end - begin, k, a, lda, trans_b ? b + begin * ldb : b + begin, ldb, c + begin, ldc);
+        if (done) done(0, m, begin, end);
       }
     }
   });
-  if (!by_rows && done)
-    parallel_for(m, std::max<std::int64_t>(1, (std::int64_t{1} << 14) / n), [&](std::int64_t begin, std::int64_t end) {
-      done(begin, end);
-    });
 }
 
 bool out_in(spec::WeightLayout layout) { return layout == spec::WeightLayout::out_in; }
@@ -86,13 +82,13 @@ bool out_in(spec::WeightLayout layout) { return layout == spec::WeightLayout::ou
 
 template <class T>
 void product_x_wt(const T* x, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* s,
-                  const RowsDone& done) {
+                  const BlockDone& done) {
   blocked_gemm(false, out_in(layout), d.batch, d.out, d.in, x, d.in, w, out_in(layout) ? d.in : d.out, s, d.out, done);
 }
 
 template <class T>
 void product_g_w(const T* g, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* gx,
-                 const RowsDone& done) {
+                 const BlockDone& done) {
   blocked_gemm(false, !out_in(layout), d.batch, d.in, d.out, g, d.out, w, out_in(layout) ? d.in : d.out, gx, d.in,
                done);
 }
@@ -117,9 +113,9 @@ void column_sums(const T* g, const spec::AffineDims& d, T* gb) {
 
 #define GRADREF_GEMM_INSTANTIATE(T)                                                                             \
   template void product_x_wt<T>(const T*, const T*, spec::WeightLayout, const spec::AffineDims&, T*,            \
-                                const RowsDone&);                                                               \
+                                const BlockDone&);                                                               \
   template void product_g_w<T>(const T*, const T*, spec::WeightLayout, const spec::AffineDims&, T*,             \
-                               const RowsDone&);                                                                \
+                               const BlockDone&);                                                                \
   template void product_gt_x<T>(const T*, const T*, spec::WeightLayout, const spec::AffineDims&, T*);           \
   template void column_sums<T>(const T*, const spec::AffineDims&, T*);
 GRADREF_GEMM_INSTANTIATE(float)

@@ -24,19 +24,20 @@ constexpr std::int64_t gemm_block_rows(std::int64_t rows) {
   return 64;
 }
 
-/// Called on rows [begin, end) of a product once they are complete: right after a
-/// block's gemm (still in cache) when the product is split by rows, else in one pass
-/// over the rows after every block.
-using RowsDone = std::function<void(std::int64_t begin, std::int64_t end)>;
+/// Called on each block of a product, rows [begin, end) and columns [col_begin,
+/// col_end), right after the block's gemm (still in cache, on the thread that ran it).
+/// Only for elementwise work: which block an element is in never changes a bit.
+using BlockDone =
+    std::function<void(std::int64_t begin, std::int64_t end, std::int64_t col_begin, std::int64_t col_end)>;
 
-/// s = x W^T ([N, out]) for x [N, in] and W in `layout`; `done` runs on every row.
+/// s = x W^T ([N, out]) for x [N, in] and W in `layout`; `done` runs on every block.
 template <class T>
 void product_x_wt(const T* x, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* s,
-                  const RowsDone& done);
-/// gx = g W ([N, in]) for g [N, out]; `done` runs on every row.
+                  const BlockDone& done);
+/// gx = g W ([N, in]) for g [N, out]; `done` runs on every block.
 template <class T>
 void product_g_w(const T* g, const T* w, spec::WeightLayout layout, const spec::AffineDims& d, T* gx,
-                 const RowsDone& done);
+                 const BlockDone& done);
 /// gw = g^T x in W's layout.
 template <class T>
 void product_gt_x(const T* g, const T* x, spec::WeightLayout layout, const spec::AffineDims& d, T* gw);

@@ -14,12 +14,13 @@
 HWY_BEFORE_NAMESPACE();
 namespace gradref::fast::detail::HWY_NAMESPACE {
 
-/// s += b; x = sigma(s): one pass over the rows of a block, right after its gemm.
+/// s += b; x = sigma(s): one pass over a block, right after its gemm.
 template <class T>
 void ForwardRows(const MlpRowsJob<T>& job) {
   const ActivationParams& p = job.params;
-  ForEachRowVector<T>(job.begin, job.end, job.width, std::array<const T*, 1>{job.s}, std::array<const T*, 1>{job.b},
-                      std::array<T*, 2>{job.s, job.x}, [&p](auto d, const auto& in, const auto& out) {
+  ForEachBlockVector<T>(job.begin, job.end, job.col_begin, job.col_end, job.width, std::array<const T*, 1>{job.s},
+                        std::array<const T*, 1>{job.b}, std::array<T*, 2>{job.s, job.x},
+                        [&p](auto d, const auto& in, const auto& out) {
                         auto s = hn::LoadU(d, in[0]);
                         if (in[1]) s = hn::Add(s, hn::LoadU(d, in[1]));
                         hn::StoreU(s, d, out[0]);
@@ -31,8 +32,8 @@ void ForwardRows(const MlpRowsJob<T>& job) {
 template <class T>
 void BackwardRows(const MlpRowsJob<T>& job) {
   const ActivationParams& p = job.params;
-  ForEachRowVector<T>(job.begin, job.end, job.width, std::array<const T*, 2>{job.dx, job.s},
-                      std::array<const T*, 0>{}, std::array<T*, 1>{job.g},
+  ForEachBlockVector<T>(job.begin, job.end, job.col_begin, job.col_end, job.width,
+                        std::array<const T*, 2>{job.dx, job.s}, std::array<const T*, 0>{}, std::array<T*, 1>{job.g},
                       [&p](auto d, const auto& in, const auto& out) {
                         hn::StoreU(hn::Mul(hn::LoadU(d, in[0]), ActivationDerivative(d, p, hn::LoadU(d, in[1]))), d,
                                    out[0]);
@@ -49,8 +50,14 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "dispatch_by_type.hpp"
 #include "gradref/fast/layers/mlp.hpp"
@@ -69,11 +76,15 @@ namespace {
 GRADREF_DISPATCH_FLOAT_DOUBLE(forward_rows, MlpRowsJob, ForwardRowsFloat, ForwardRowsDouble)
 GRADREF_DISPATCH_FLOAT_DOUBLE(backward_rows, MlpRowsJob, BackwardRowsFloat, BackwardRowsDouble)
 
-/// The job on rows [begin, end) (callbacks run concurrently: each takes a copy).
+/// The job on rows [begin, end), columns [col_begin, col_end) (callbacks run
+/// concurrently: each takes a copy).
 template <class T>
-MlpRowsJob<T> rows(MlpRowsJob<T> job, std::int64_t begin, std::int64_t end) {
+MlpRowsJob<T> block(MlpRowsJob<T> job, std::int64_t begin, std::int64_t end, std::int64_t col_begin,
+                    std::int64_t col_end) {
   job.begin = begin;
   job.end = end;
+  job.col_begin = col_begin;
+  job.col_end = col_end;
   return job;
 }
 
@@ -82,29 +93,79 @@ void require_size(const std::string& field, std::size_t actual, std::int64_t exp
     throw InvalidInput(spec::Mlp::op, field + ".size", std::to_string(actual), "= " + std::to_string(expected));
 }
 
-/// dL/dx^(L) from the loss kernel (the loss written to `loss`).
+/// Whether every value is finite (exponent bits not all ones, which is the spec's
+/// x - x == 0): a branch-free pass over the threads, so that the spec's check (one
+/// value at a time, in order, for the message) runs only when one is not.
 template <class T>
-std::vector<T> loss_gradient(const spec::Mlp& s, std::int64_t n, std::int64_t width, std::span<const T> output,
-                             std::span<const T> target, std::span<T> loss) {
-  std::vector<T> grad(output.size()), scratch(output.size());
+bool all_finite(std::span<const T> values) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  static_assert(sizeof(U) == sizeof(T));
+  constexpr U exponent = static_cast<U>(sizeof(T) == 4 ? 0x7F800000ull : 0x7FF0000000000000ull);
+  std::atomic<bool> finite{true};
+  parallel_for(static_cast<std::int64_t>(values.size()), std::int64_t{1} << 16,
+               [&](std::int64_t begin, std::int64_t end) {
+                 U bad = 0;
+                 for (std::int64_t i = begin; i < end; ++i) {
+                   U u;
+                   std::memcpy(&u, &values[static_cast<std::size_t>(i)], sizeof u);
+                   bad |= static_cast<U>((u & exponent) == exponent);
+                 }
+                 if (bad) finite.store(false, std::memory_order_relaxed);
+               });
+  return finite.load();
+}
+
+/// Scratch arrays kept per calling thread and reused from call to call (grown, never
+/// shrunk): fresh 1-4 MB arrays on every call cost page faults and zeroing. Contents
+/// on return from get are unspecified; every user writes all it reads.
+template <class T>
+class Scratch {
+ public:
+  std::span<T> get(std::int64_t n) {
+    const auto size = static_cast<std::size_t>(n);
+    if (size > capacity_) {
+      data_ = std::make_unique_for_overwrite<T[]>(size);
+      capacity_ = size;
+    }
+    return {data_.get(), size};
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  std::size_t capacity_ = 0;
+};
+
+enum ScratchSlot { kLossGrad, kLossScratch, kDx, kG, kGBelow, kSlots };
+
+template <class T>
+Scratch<T>& scratch(ScratchSlot slot) {
+  thread_local std::array<Scratch<T>, kSlots> slots;
+  return slots[slot];
+}
+
+/// dL/dx^(L) from the loss kernel into `grad` (the loss written to `loss`).
+template <class T>
+void loss_gradient(const spec::Mlp& s, std::int64_t n, std::int64_t width, std::span<const T> output,
+                   std::span<const T> target, std::span<T> loss, std::span<T> grad) {
+  const std::span<T> scratch_values = scratch<T>(kLossScratch).get(static_cast<std::int64_t>(output.size()));
   using spec::MlpLoss;
   switch (s.loss) {
     case MlpLoss::mse: {
       spec::Mse m;
       m.reduction = s.reduction;
-      mse<T>(m, output, target, loss, grad, scratch);
+      mse<T>(m, output, target, loss, grad, scratch_values);
       break;
     }
     case MlpLoss::l1: {
       spec::L1 m;
       m.reduction = s.reduction;
-      l1<T>(m, output, target, loss, grad, scratch);
+      l1<T>(m, output, target, loss, grad, scratch_values);
       break;
     }
     case MlpLoss::bce_with_logits: {
       spec::BceWithLogits m;
       m.reduction = s.reduction;
-      bce_with_logits<T>(m, Shape{n, width}, output, target, {}, {}, loss, grad, scratch);
+      bce_with_logits<T>(m, Shape{n, width}, output, target, {}, {}, loss, grad, scratch_values);
       break;
     }
     case MlpLoss::cross_entropy: {
@@ -118,7 +179,6 @@ std::vector<T> loss_gradient(const spec::Mlp& s, std::int64_t n, std::int64_t wi
     }
     case MlpLoss::none: break;
   }
-  return grad;
 }
 
 }  // namespace
@@ -157,8 +217,13 @@ void mlp(const spec::Mlp& s, const spec::MlpShapes& shapes, const MlpBuffers<T>&
     detail::require_size("loss", b.loss.size(), none ? (indices ? n : n * out_width) : 1);
   }
   detail::require_size("grad_input", b.grad_input.size(), n * widths[0]);
-  spec::check_mlp_values(s, out_width, b.input, b.weights, s.bias ? b.biases : std::vector<std::span<const T>>(),
-                         b.target, b.cotangent, [](T x) { return spec::format_double(static_cast<double>(x)); });
+  bool finite = detail::all_finite(b.input) && detail::all_finite(b.cotangent) &&
+                (indices || detail::all_finite(b.target));
+  for (std::size_t l = 0; l < L && finite; ++l)
+    finite = detail::all_finite(b.weights[l]) && (!s.bias || detail::all_finite(b.biases[l]));
+  if (!finite || indices)  // the spec's checks, for the message (and the class indices)
+    spec::check_mlp_values(s, out_width, b.input, b.weights, s.bias ? b.biases : std::vector<std::span<const T>>(),
+                           b.target, b.cotangent, [](T x) { return spec::format_double(static_cast<double>(x)); });
 
   const auto dims = [&](std::size_t l) { return spec::AffineDims{n, widths[l], widths[l + 1]}; };
   const auto params = [&](std::size_t l) {
@@ -168,20 +233,30 @@ void mlp(const spec::Mlp& s, const spec::MlpShapes& shapes, const MlpBuffers<T>&
     const T* x = l == 0 ? b.input.data() : b.activation[l - 1].data();
     T* pre = b.pre_activation[l].data();
     MlpRowsJob<T> job{pre, s.bias ? b.biases[l].data() : nullptr, b.activation[l].data(), nullptr, nullptr,
-                      0, 0, widths[l + 1], params(l)};
+                      0, 0, 0, 0, widths[l + 1], params(l)};
     detail::product_x_wt<T>(x, b.weights[l].data(), s.weight_layout, dims(l), pre,
-                            [job](std::int64_t begin, std::int64_t end) { detail::forward_rows(detail::rows(job, begin, end)); });
+                            [job](std::int64_t begin, std::int64_t end, std::int64_t col_begin, std::int64_t col_end) {
+                              detail::forward_rows(detail::block(job, begin, end, col_begin, col_end));
+                            });
   }
 
-  std::vector<T> dx = s.loss == spec::MlpLoss::none
-                          ? std::vector<T>(b.cotangent.begin(), b.cotangent.end())
-                          : detail::loss_gradient<T>(s, n, out_width, b.activation[L - 1], b.target, b.loss);
-  std::vector<T> g(dx.size());
+  using detail::scratch;
+  const std::span<T> top = scratch<T>(detail::kLossGrad).get(n * out_width);
+  if (s.loss == spec::MlpLoss::none)
+    std::copy(b.cotangent.begin(), b.cotangent.end(), top.begin());
+  else
+    detail::loss_gradient<T>(s, n, out_width, b.activation[L - 1], b.target, b.loss, top);
+  std::int64_t widest = 0;
+  for (std::size_t l = 1; l <= L; ++l) widest = std::max(widest, widths[l]);
+  // dL/ds of the layer at hand and of the one below, swapped from layer to layer.
+  std::span<T> g = scratch<T>(detail::kG).get(n * widest), g_below = scratch<T>(detail::kGBelow).get(n * widest);
   {
-    MlpRowsJob<T> job{b.pre_activation[L - 1].data(), nullptr, nullptr, dx.data(), g.data(), 0, 0, out_width,
-                      params(L - 1)};
+    MlpRowsJob<T> job{b.pre_activation[L - 1].data(), nullptr, nullptr, top.data(), g.data(), 0, 0, 0, out_width,
+                      out_width, params(L - 1)};
     parallel_for(n, std::max<std::int64_t>(1, (std::int64_t{1} << 14) / out_width),
-                 [job](std::int64_t begin, std::int64_t end) { detail::backward_rows(detail::rows(job, begin, end)); });
+                 [job](std::int64_t begin, std::int64_t end) {
+                   detail::backward_rows(detail::block(job, begin, end, 0, job.width));
+                 });
   }
   for (std::size_t l = L; l-- > 0;) {
     const T* x = l == 0 ? b.input.data() : b.activation[l - 1].data();
@@ -191,14 +266,16 @@ void mlp(const spec::Mlp& s, const spec::MlpShapes& shapes, const MlpBuffers<T>&
       detail::product_g_w<T>(g.data(), b.weights[0].data(), s.weight_layout, dims(0), b.grad_input.data(), nullptr);
       break;
     }
-    // dL/dx^(l) by blocks of rows, each turned into dL/ds^(l) = dL/dx^(l) * sigma'(s^(l)) at once.
-    dx.assign(static_cast<std::size_t>(n * widths[l]), T(0));
-    std::vector<T> g_below(dx.size());
-    MlpRowsJob<T> job{b.pre_activation[l - 1].data(), nullptr, nullptr, dx.data(), g_below.data(), 0, 0, widths[l],
-                      params(l - 1)};
+    // dL/dx^(l) by blocks (every element written by the gemm), each turned into
+    // dL/ds^(l) = dL/dx^(l) * sigma'(s^(l)) at once.
+    const std::span<T> dx = scratch<T>(detail::kDx).get(n * widths[l]);
+    MlpRowsJob<T> job{b.pre_activation[l - 1].data(), nullptr, nullptr, dx.data(), g_below.data(), 0, 0, 0, 0,
+                      widths[l], params(l - 1)};
     detail::product_g_w<T>(g.data(), b.weights[l].data(), s.weight_layout, dims(l), dx.data(),
-                           [job](std::int64_t begin, std::int64_t end) { detail::backward_rows(detail::rows(job, begin, end)); });
-    g = std::move(g_below);
+                           [job](std::int64_t begin, std::int64_t end, std::int64_t col_begin, std::int64_t col_end) {
+                             detail::backward_rows(detail::block(job, begin, end, col_begin, col_end));
+                           });
+    std::swap(g, g_below);
   }
 }
 

@@ -6,8 +6,8 @@
 
 namespace gradref::fast::detail {
 
-/// Rows [begin, end) of [rows, width] arrays. Forward: s += b (b may be null), then
-/// x = sigma(s). Backward: g = dx * sigma'(s).
+/// Rows [begin, end), columns [col_begin, col_end) of [rows, width] arrays. Forward:
+/// s += b (b may be null), then x = sigma(s). Backward: g = dx * sigma'(s).
 template <class T>
 struct MlpRowsJob {
   T* s;
@@ -17,6 +17,8 @@ struct MlpRowsJob {
   T* g;
   std::int64_t begin;
   std::int64_t end;
+  std::int64_t col_begin;
+  std::int64_t col_end;
   std::int64_t width;
   ActivationParams params;
 };
