@@ -136,7 +136,8 @@ struct Outputs {
   std::vector<T> loss, grad, grad_target;
   bool operator==(const Outputs& o) const {
     const auto same = [](const std::vector<T>& a, const std::vector<T>& b) {
-      return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+      // memcmp's pointers must not be null, even for 0 bytes (an empty vector's data() may be)
+      return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
     };
     return same(loss, o.loss) && same(grad, o.grad) && same(grad_target, o.grad_target);
   }
